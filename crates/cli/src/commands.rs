@@ -1,0 +1,4 @@
+//! One module per `diapath` subcommand.
+
+pub mod convert;
+pub mod input;

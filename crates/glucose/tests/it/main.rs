@@ -1,0 +1,3 @@
+//! Integration tests of diapath-glucose: one test binary for the crate (style.md habit 8).
+
+mod exports;
