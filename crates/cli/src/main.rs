@@ -15,14 +15,25 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Summarise CGM exports for a clinician: metrics against goals, events, data
+    /// sufficiency; --json for JSON, --html for a one-page AGP report.
+    Report(commands::report::ReportArgs),
+    /// The full metric set per subject (research files with many subjects), as CSV or
+    /// JSON.
+    Metrics(commands::metrics::MetricsArgs),
     /// Convert CGM exports (LibreView, Clarity, CareLink, Nightscout JSON, id,time,gl) to
     /// one normalised CSV: id,time,gl,utc,censored with glucose in mg/dL.
     Convert(commands::convert::ConvertArgs),
+    /// Write a virtual patient's CGM data as a LibreView export (synthetic, deterministic).
+    Simulate(commands::simulate::SimulateArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Report(args) => commands::report::run(args),
+        Command::Metrics(args) => commands::metrics::run(args),
         Command::Convert(args) => commands::convert::run(args),
+        Command::Simulate(args) => commands::simulate::run(args),
     }
 }

@@ -8,9 +8,14 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod agp;
+pub mod events;
 pub mod import;
 pub mod metrics;
 pub mod reading;
+pub mod report;
+pub mod simulate;
+mod stats;
 pub mod units;
 
 pub use reading::{Censoring, Reading, Trace};

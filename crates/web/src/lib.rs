@@ -2,12 +2,15 @@
 //! axum router. Handlers are thin: every decision about who may do what is made by the
 //! domain crate's permission function, and every patient-data access is audited.
 
+pub mod agp_report;
 pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod health;
 pub mod page;
 pub mod security;
+pub mod svg;
+pub mod units;
 
 use axum::Router;
 

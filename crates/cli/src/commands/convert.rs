@@ -4,10 +4,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use diapath_glucose::Trace;
 
 use crate::commands::input::InputArgs;
+use crate::commands::write_atomically_with;
 
 /// Arguments of `diapath convert`.
 #[derive(Debug, clap::Args)]
@@ -30,16 +30,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
         write_csv(&loaded.merged.traces, stdout.lock())?;
         return Ok(());
     }
-    let dir = match args.output.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(&dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    write_csv(&loaded.merged.traces, &mut temp)?;
-    temp.as_file().sync_all().ok();
-    temp.persist(&args.output)
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    write_atomically_with(&args.output, |out| write_csv(&loaded.merged.traces, out))?;
     let readings: usize = loaded.merged.traces.iter().map(Trace::len).sum();
     eprintln!("wrote {readings} readings to {}", display(&args.output));
     Ok(())

@@ -5,7 +5,7 @@ use crate::reading::{Censoring, Trace};
 
 /// Percent of readings in each consensus range (iglu boundary conventions:
 /// `<54`, `54 ≤ g < 70`, `70 ≤ g ≤ 180`, `180 < g ≤ 250`, `>250`).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
 pub struct RangePercents {
     /// % of readings < 54 mg/dL.
     pub below_54: f64,
@@ -20,7 +20,7 @@ pub struct RangePercents {
 }
 
 /// Computed metrics; `None` where undefined (e.g. no readings) or not yet implemented.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Metrics {
     /// Number of readings used.
     pub readings: usize,
@@ -108,7 +108,7 @@ pub fn compute(trace: &Trace, _options: &MetricOptions) -> Metrics {
     m.mean = Some(mean);
     // GMI (%) = 3.31 + 0.02392 × mean; mmol/mol = 12.71 + 4.70587 × mean (Bergenstal 2018).
     m.gmi_percent = Some(3.31 + 0.02392 * mean);
-    m.gmi_mmol_mol = Some(12.71 + 4.70587 * mean);
+    m.gmi_mmol_mol = Some(12.71 + 4.70587 * mean / crate::units::MG_DL_PER_MMOL_L);
     if n > 1 {
         let ss: f64 = r.iter().map(|x| (x.glucose().get() - mean).powi(2)).sum();
         let sd = (ss / (nf - 1.0)).sqrt();

@@ -57,6 +57,9 @@ mod tests {
             &MetricOptions::default(),
         );
         assert_eq!(m.mean, Some(142.0));
+        // GMI: 3.31 + 0.02392 × 142 = 6.70664 %; 12.71 + 4.70587 × 142/18.0182 mmol/mol.
+        assert!((m.gmi_percent.unwrap() - 6.70664).abs() < 1e-9);
+        assert!((m.gmi_mmol_mol.unwrap() - 49.7974).abs() < 1e-3);
         let r = m.ranges.unwrap();
         assert_eq!(r.below_54, 20.0);
         assert_eq!(r.from_70_to_180, 20.0);
