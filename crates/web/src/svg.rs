@@ -158,25 +158,36 @@ pub fn agp_chart(agp: &Agp, units: Units, target: (f64, f64)) -> String {
             smooth_path(&run)
         );
     }
-    for (pts, label) in [
+    // Label each curve at its right end, nudged apart so close curves stay legible.
+    let mut labels: Vec<(f64, &str)> = [
         (&p95, "95%"),
         (&p75, "75%"),
         (&p50, "50%"),
         (&p25, "25%"),
         (&p5, "5%"),
-    ] {
-        if let Some(Some((_, yy))) = pts.get(pts.len() - 2) {
-            let _ = write!(
-                svg,
-                r#"<text x="{:.1}" y="{:.1}" class="a">{label}</text>"#,
-                left + plot_w - 26.0,
-                yy - 3.0
-            );
-        }
+    ]
+    .iter()
+    .filter_map(|(pts, label)| {
+        pts.get(pts.len() - 2)
+            .copied()
+            .flatten()
+            .map(|(_, yy)| (yy, *label))
+    })
+    .collect();
+    for i in 1..labels.len() {
+        labels[i].0 = labels[i].0.max(labels[i - 1].0 + 10.0);
+    }
+    for (yy, label) in labels {
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{:.1}" class="a">{label}</text>"#,
+            left + plot_w - 26.0,
+            yy - 3.0
+        );
     }
     let _ = write!(
         svg,
-        r#"<text x="4" y="{:.1}" class="a" transform="rotate(-90 4 {:.1})">{}</text>"#,
+        r#"<text x="12" y="{:.1}" class="a" text-anchor="middle" transform="rotate(-90 12 {:.1})">{}</text>"#,
         top + plot_h / 2.0,
         top + plot_h / 2.0,
         units.label()
