@@ -13,6 +13,7 @@ pub mod ratelimit;
 pub mod security;
 pub mod svg;
 pub mod units;
+pub mod views;
 
 use axum::Router;
 
