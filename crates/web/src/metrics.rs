@@ -21,10 +21,13 @@ struct Series {
     buckets: [u64; BUCKETS.len()],
 }
 
+/// Series by (method, route template, status).
+type SeriesMap = BTreeMap<(String, String, u16), Series>;
+
 /// The registry shared by the middleware and the `/metrics` handler.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
-    series: Arc<Mutex<BTreeMap<(String, String, u16), Series>>>,
+    series: Arc<Mutex<SeriesMap>>,
 }
 
 impl Registry {
