@@ -159,6 +159,21 @@ impl ReportView {
             })
             .collect();
         let risk_rows = vec![
+            plain(
+                "Glycaemia risk index (GRI)",
+                m.gri.map(|v| match m.gri_zone {
+                    Some(zone) => format!("{v:.1} (zone {zone:?})"),
+                    None => format!("{v:.1}"),
+                }),
+            ),
+            plain(
+                "LBGI / HBGI",
+                m.lbgi.zip(m.hbgi).map(|(l, h)| format!("{l:.2} / {h:.2}")),
+            ),
+            plain("ADRR", m.adrr.map(|v| format!("{v:.1}"))),
+            plain("MAGE", m.mage.map(|v| units.show_with_label(v))),
+            plain("CONGA (1 h)", m.conga.map(|v| units.show_with_label(v))),
+            plain("MODD", m.modd.map(|v| units.show_with_label(v))),
             plain("J-index", m.j_index.map(|v| format!("{v:.1}"))),
             plain(
                 "Readings (LO / HI)",

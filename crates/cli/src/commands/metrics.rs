@@ -35,6 +35,7 @@ pub fn run(args: MetricsArgs) -> anyhow::Result<()> {
     let options = MetricOptions {
         conga_hours: args.conga_hours,
         inter_gap_minutes: args.inter_gap,
+        ..MetricOptions::default()
     };
     let loaded = args.input.load()?;
     eprint!("{}", loaded.summary());

@@ -1,6 +1,7 @@
 //! International consensus metric set (Battelino et al., Diabetes Care 2019;42:1593–1603).
 
-use super::MetricOptions;
+use super::risk::GriZone;
+use super::{MetricOptions, coverage, grid, mage, risk, variability};
 use crate::reading::{Censoring, Trace};
 
 /// Percent of readings in each consensus range (iglu boundary conventions:
@@ -19,16 +20,19 @@ pub struct RangePercents {
     pub above_250: f64,
 }
 
-/// Computed metrics; `None` where undefined (e.g. no readings) or not yet implemented.
+/// Computed metrics; `None` where undefined (e.g. no readings, or too little data for
+/// the grid-based indices). Each field names its definition; docs/metrics.md gives the
+/// iglu parity status of each.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Metrics {
     /// Number of readings used.
     pub readings: usize,
     /// Number of censored (LO/HI) readings counted at their limit value.
     pub censored_used: usize,
-    /// Days of data (span first to last reading, days).
+    /// Days of data: span from first to last reading, in days (iglu `active_percent`
+    /// `ndays`, unrounded).
     pub days: Option<f64>,
-    /// % time CGM active (iglu grid; not yet implemented).
+    /// % time CGM active (iglu `active_percent`; see [`coverage::active_percent`]).
     pub active_percent: Option<f64>,
     /// Mean glucose, mg/dL.
     pub mean: Option<f64>,
@@ -54,12 +58,34 @@ pub struct Metrics {
     pub quantiles: Option<[f64; 5]>,
     /// J-index = 0.001·(mean + SD)² (Wojcicki, Horm Metab Res 1995;27:41).
     pub j_index: Option<f64>,
-    /// Whether ≥14 days and ≥70 % active (consensus data sufficiency); `None` until active % exists.
+    /// Consensus data sufficiency: ≥14 days and ≥70 % time CGM active (Battelino et al.
+    /// 2019); `None` when % active is undefined.
     pub sufficient: Option<bool>,
+    /// CONGA over `MetricOptions::conga_hours` on the iglu grid, mg/dL (McDonnell et al.
+    /// 2005; iglu `conga`).
+    pub conga: Option<f64>,
+    /// MODD on the iglu grid, mg/dL (Service & Nelson 1980; iglu `modd`, lag 1 day).
+    pub modd: Option<f64>,
+    /// MAGE, iglu "ma" algorithm on the 5-minute grid, mg/dL (Fernandes et al. 2022;
+    /// iglu `mage`).
+    pub mage: Option<f64>,
+    /// Glycemia Risk Index, 0–100 (Klonoff et al. 2022; iglu `gri`).
+    pub gri: Option<f64>,
+    /// GRI zone A–E (20-point bands, Klonoff et al. 2022).
+    pub gri_zone: Option<GriZone>,
+    /// Low blood glucose index (Kovatchev; iglu `lbgi`, factor 22.77).
+    pub lbgi: Option<f64>,
+    /// High blood glucose index (Kovatchev; iglu `hbgi`, factor 22.77).
+    pub hbgi: Option<f64>,
+    /// Average daily risk range (Kovatchev et al. 2006; iglu `adrr`, factor 22.77).
+    pub adrr: Option<f64>,
 }
 
 /// Compute the metric set for one trace.
-pub fn compute(trace: &Trace, _options: &MetricOptions) -> Metrics {
+///
+/// Range percentages, mean, SD, quantiles and the risk indices use the readings as they
+/// are (count-based, as iglu); CONGA, MODD and MAGE use the iglu interpolation grid.
+pub fn compute(trace: &Trace, options: &MetricOptions) -> Metrics {
     let r = trace.readings();
     let n = r.len();
     let censored_used = r
@@ -133,10 +159,32 @@ pub fn compute(trace: &Trace, _options: &MetricOptions) -> Metrics {
     m.below_63 = Some(pct(b63));
     m.above_140 = Some(pct(a140));
     m.pregnancy_in_range = Some(100.0 - pct(b63) - pct(a140));
-    if let (Some(first), Some(last)) = (r.first(), r.last()) {
-        let secs = last.utc().as_second() - first.utc().as_second();
-        m.days = Some(secs as f64 / 86_400.0);
+    if let Some(ranges) = &m.ranges {
+        let gri = risk::gri(ranges);
+        m.gri = Some(gri);
+        m.gri_zone = Some(GriZone::of(gri));
     }
+    if let Some((lbgi, hbgi)) = risk::lbgi_hbgi(r) {
+        m.lbgi = Some(lbgi);
+        m.hbgi = Some(hbgi);
+    }
+    m.adrr = risk::adrr(r);
+    m.days = coverage::days(trace);
+    m.active_percent = coverage::active_percent(trace);
+    if let (Some(days), Some(active)) = (m.days, m.active_percent) {
+        m.sufficient = Some(coverage::sufficient(days, active));
+    }
+    let day_grid = grid::grid(trace, None, options.inter_gap_minutes);
+    if let Some(g) = &day_grid {
+        m.conga = variability::conga(g, options.conga_hours);
+        m.modd = variability::modd(g);
+    }
+    // iglu always puts MAGE on a 5-minute grid; reuse the grid when it already is one.
+    let mage_grid = match day_grid {
+        Some(g) if g.dt0_minutes() == 5 => Some(g),
+        _ => grid::grid(trace, Some(5), options.inter_gap_minutes),
+    };
+    m.mage = mage_grid.and_then(|g| mage::mage(&g, &options.mage));
     m
 }
 

@@ -1,13 +1,21 @@
-//! Consensus CGM metrics (Battelino et al., Diabetes Care 2019;42:1593) and target sets.
-//!
-//! Status: public types are in place; variability/risk metrics and the iglu
-//! interpolation grid (`CGMS2DayByDay`) are not yet implemented and are `None`.
+//! CGM metrics: the consensus set (Battelino et al., Diabetes Care 2019;42:1593), the
+//! variability and risk indices of iglu 4.3 (the reference implementation, checked by
+//! `tests/it/iglu_parity.rs`), and target sets. docs/metrics.md lists each definition.
 
 mod consensus;
+pub mod coverage;
+pub mod grid;
+mod mage;
+mod risk;
 mod targets;
+mod variability;
 
 pub use consensus::{Metrics, RangePercents, compute};
+pub use grid::{Grid, grid, grid_step};
+pub use mage::{MageOptions, mage};
+pub use risk::{GriZone, adrr, gri, lbgi_hbgi};
 pub use targets::{Assessment, Goal, GoalResult, TargetSet, assess};
+pub use variability::{conga, modd};
 
 /// Options for [`compute`].
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +24,8 @@ pub struct MetricOptions {
     pub conga_hours: f64,
     /// Maximum gap interpolated on the iglu grid, minutes (iglu default 45).
     pub inter_gap_minutes: f64,
+    /// MAGE parameters (iglu defaults).
+    pub mage: MageOptions,
 }
 
 impl Default for MetricOptions {
@@ -23,6 +33,7 @@ impl Default for MetricOptions {
         Self {
             conga_hours: 1.0,
             inter_gap_minutes: 45.0,
+            mage: MageOptions::default(),
         }
     }
 }

@@ -1,0 +1,325 @@
+//! The day-by-day interpolation grid of iglu's `CGMS2DayByDay` (iglu 4.3, `R/utils.R`),
+//! on which CONGA, MODD and MAGE are computed.
+//!
+//! iglu's rules, reproduced exactly because the parity test depends on them:
+//! - the grid step `dt0` is given, or is the median spacing of the readings in minutes
+//!   rounded half to even (R `round`); a step that does not divide a day is moved to a
+//!   multiple of 5 minutes, or to 20 minutes when above 20;
+//! - the grid starts at local midnight of the first reading's day and its first point is
+//!   **midnight + dt0** (so the last point of each row is the next midnight), and it has
+//!   `ceil(span in days + 1)` rows of `1440 / dt0` points;
+//! - values are linear interpolation between neighbouring readings (R `approx`); points
+//!   before the first or after the last reading, and points strictly inside a gap longer
+//!   than `inter_gap` minutes, have no value.
+//!
+//! Two deliberate differences, neither of which occurs in iglu's example data: when two
+//! readings share an instant [`Trace`] keeps the first where iglu keeps the last, and the
+//! grid is laid out in absolute time from the first day's local midnight, so a
+//! daylight-saving change shifts later points by the hour instead of repeating or
+//! skipping wall-clock times.
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::reading::Trace;
+
+/// Minutes in a day.
+const DAY_MINUTES: u32 = 1440;
+
+/// Glucose interpolated on iglu's regular grid: one row per day, `dt0` minutes apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    dt0_minutes: u32,
+    days: usize,
+    midnight: Timestamp,
+    values: Vec<Option<f64>>,
+}
+
+impl Grid {
+    /// Minutes between grid points.
+    pub fn dt0_minutes(&self) -> u32 {
+        self.dt0_minutes
+    }
+
+    /// Number of rows (days).
+    pub fn days(&self) -> usize {
+        self.days
+    }
+
+    /// Points per row: `1440 / dt0`.
+    pub fn points_per_day(&self) -> usize {
+        (DAY_MINUTES / self.dt0_minutes) as usize
+    }
+
+    /// Local midnight of the first day, as an instant. Point `k` (0-based, row-major) lies
+    /// at `midnight + (k + 1)·dt0`.
+    pub fn midnight(&self) -> Timestamp {
+        self.midnight
+    }
+
+    /// The values, row-major (`days × points_per_day`); `None` where iglu has `NA`.
+    pub fn values(&self) -> &[Option<f64>] {
+        &self.values
+    }
+
+    /// One day's row.
+    pub fn row(&self, day: usize) -> Option<&[Option<f64>]> {
+        let n = self.points_per_day();
+        self.values.get(day * n..(day + 1) * n)
+    }
+}
+
+/// The grid step iglu would choose: `dt0` if given, else the median spacing of the
+/// readings in minutes, rounded half to even; then moved to a divisor of a day as iglu
+/// does. `None` with fewer than two readings or a step that rounds to 0.
+pub fn grid_step(trace: &Trace, dt0_minutes: Option<u32>) -> Option<u32> {
+    let dt0 = match dt0_minutes {
+        Some(dt0) => dt0,
+        None => {
+            let mut gaps = spacing_minutes(trace);
+            let median = median(&mut gaps)?;
+            let rounded = median.round_ties_even();
+            if !(0.0..=f64::from(u32::MAX)).contains(&rounded) {
+                return None;
+            }
+            rounded as u32
+        }
+    };
+    if dt0 == 0 {
+        return None;
+    }
+    if DAY_MINUTES.is_multiple_of(dt0) {
+        return Some(dt0);
+    }
+    // iglu: steps above 20 min become 20; smaller ones go to the nearest multiple of 5,
+    // a remainder of exactly 2.5 being impossible for whole minutes.
+    if dt0 > 20 {
+        return Some(20);
+    }
+    let remainder = dt0 % 5;
+    Some(if remainder > 2 {
+        dt0 + 5 - remainder
+    } else {
+        dt0 - remainder
+    })
+}
+
+/// Builds iglu's `CGMS2DayByDay` grid for one trace.
+///
+/// `dt0_minutes` is the grid step (`None`: iglu's automatic choice, see [`grid_step`]);
+/// `inter_gap_minutes` is the longest gap interpolated across (iglu default 45).
+/// Returns `None` with fewer than two readings, or when the step exceeds
+/// `inter_gap_minutes` (where iglu stops with an error).
+pub fn grid(trace: &Trace, dt0_minutes: Option<u32>, inter_gap_minutes: f64) -> Option<Grid> {
+    let readings = trace.readings();
+    let (first, last) = (readings.first()?, readings.last()?);
+    if readings.len() < 2 {
+        return None;
+    }
+    let dt0 = grid_step(trace, dt0_minutes)?;
+    if f64::from(dt0) > inter_gap_minutes {
+        return None;
+    }
+    let span_days = seconds_between(first.utc(), last.utc()) / 86_400.0;
+    let days = (span_days + 1.0).ceil() as usize;
+    let since_midnight = first
+        .local()
+        .time()
+        .duration_since(jiff::civil::Time::midnight());
+    let midnight = first.utc().checked_sub(since_midnight).ok()?;
+
+    // Reading times in seconds after `midnight`: exact for whole-second stamps, as R's
+    // POSIXct differences are.
+    let times: Vec<f64> = readings
+        .iter()
+        .map(|r| seconds_between(midnight, r.utc()))
+        .collect();
+    let glucose: Vec<f64> = readings.iter().map(|r| r.glucose().get()).collect();
+    let step = f64::from(dt0) * 60.0;
+    let per_day = (DAY_MINUTES / dt0) as usize;
+    let total = days * per_day;
+    let mut values = Vec::with_capacity(total);
+    // Merge walk: `i` is the reading at or before the current grid point.
+    let mut i = 0usize;
+    for k in 1..=total {
+        let v = k as f64 * step;
+        while i + 1 < times.len() && times[i + 1] <= v {
+            i += 1;
+        }
+        values.push(interpolate(&times, &glucose, i, v, inter_gap_minutes));
+    }
+    Some(Grid {
+        dt0_minutes: dt0,
+        days,
+        midnight,
+        values,
+    })
+}
+
+/// R `approx` (linear, rule 1) at `v`, with `times[i] <= v < times[i + 1]` unless `v` is
+/// outside the readings; `None` outside them or strictly inside a gap longer than
+/// `inter_gap_minutes`.
+fn interpolate(
+    times: &[f64],
+    glucose: &[f64],
+    i: usize,
+    v: f64,
+    inter_gap_minutes: f64,
+) -> Option<f64> {
+    let (&x0, &y0) = (times.get(i)?, glucose.get(i)?);
+    if v < x0 {
+        return None;
+    }
+    if v == x0 {
+        return Some(y0);
+    }
+    let (&x1, &y1) = (times.get(i + 1)?, glucose.get(i + 1)?);
+    if v == x1 {
+        return Some(y1);
+    }
+    // iglu blanks grid points strictly between two readings more than inter_gap apart.
+    if (x1 - x0) / 60.0 > inter_gap_minutes {
+        return None;
+    }
+    // Same expression and evaluation order as R's approx1 (src/library/stats/src/approx.c).
+    Some(y0 + (y1 - y0) * ((v - x0) / (x1 - x0)))
+}
+
+/// Spacing between consecutive readings, minutes.
+pub(crate) fn spacing_minutes(trace: &Trace) -> Vec<f64> {
+    trace
+        .readings()
+        .windows(2)
+        .map(|w| seconds_between(w[0].utc(), w[1].utc()) / 60.0)
+        .collect()
+}
+
+/// Seconds from `a` to `b`, with sub-second precision.
+pub(crate) fn seconds_between(a: Timestamp, b: Timestamp) -> f64 {
+    let d: SignedDuration = b.duration_since(a);
+    d.as_secs_f64()
+}
+
+/// Median as R computes it (mean of the two middle values for an even count).
+pub(crate) fn median(values: &mut [f64]) -> Option<f64> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let upper = values.get(n / 2).copied()?;
+    if n % 2 == 1 {
+        Some(upper)
+    } else {
+        let lower = values.get(n / 2 - 1).copied()?;
+        Some((lower + upper) / 2.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Censoring, GlucoseMgDl, Reading};
+
+    /// A trace with readings at `(minutes after 2020-01-01 00:00 UTC, mg/dL)`.
+    fn trace(points: &[(i64, f64)]) -> Trace {
+        let t0 = jiff::Timestamp::from_second(1_577_836_800).unwrap();
+        let readings = points
+            .iter()
+            .map(|&(m, g)| {
+                let t = t0 + SignedDuration::from_mins(m);
+                Reading::new(
+                    t,
+                    t.to_zoned(jiff::tz::TimeZone::UTC).datetime(),
+                    GlucoseMgDl::new(g).unwrap(),
+                    Censoring::Exact,
+                )
+            })
+            .collect();
+        Trace::new("s", readings).0
+    }
+
+    fn check(
+        points: &[(i64, f64)],
+        dt0: Option<u32>,
+        expect: (u32, usize, &[(usize, Option<f64>)]),
+    ) {
+        let g = grid(&trace(points), dt0, 45.0).unwrap();
+        assert_eq!(g.dt0_minutes(), expect.0, "dt0");
+        assert_eq!(g.days(), expect.1, "days");
+        assert_eq!(g.values().len(), g.days() * g.points_per_day());
+        for &(k, v) in expect.2 {
+            assert_eq!(g.values()[k], v, "point {k}");
+        }
+    }
+
+    #[test]
+    fn first_point_is_midnight_plus_dt0_and_interpolates_linearly() {
+        // Readings at 00:00, 00:10 and 00:20 → dt0 10; points at 00:10, 00:20, 00:30.
+        // Any span under a day gives two rows (iglu: ceil(span + 1)).
+        check(
+            &[(0, 100.0), (10, 120.0), (20, 110.0)],
+            None,
+            (10, 2, &[(0, Some(120.0)), (1, Some(110.0)), (2, None)]),
+        );
+        check(
+            &[(0, 100.0), (10, 120.0), (20, 110.0)],
+            Some(5),
+            (
+                5,
+                2,
+                &[(0, Some(110.0)), (1, Some(120.0)), (2, Some(115.0))],
+            ),
+        );
+    }
+
+    #[test]
+    fn gaps_over_inter_gap_are_not_interpolated() {
+        // 50-minute gap between 00:05 and 00:55: points 00:10..00:50 are empty.
+        let points = [(0, 100.0), (5, 100.0), (55, 200.0), (60, 200.0)];
+        check(
+            &points,
+            Some(5),
+            (
+                5,
+                2,
+                &[(0, Some(100.0)), (1, None), (9, None), (10, Some(200.0))],
+            ),
+        );
+        // 45 minutes exactly is still interpolated.
+        let points = [(0, 100.0), (5, 100.0), (50, 190.0), (55, 200.0)];
+        check(
+            &points,
+            Some(5),
+            (5, 2, &[(1, Some(110.0)), (8, Some(180.0))]),
+        );
+    }
+
+    #[test]
+    fn day_count_is_ceiling_of_span_plus_one() {
+        // Exactly one day of span → 2 rows; a day and a minute → 3 rows.
+        check(&[(0, 100.0), (1440, 100.0)], Some(5), (5, 2, &[]));
+        check(&[(0, 100.0), (1441, 100.0)], Some(5), (5, 3, &[]));
+    }
+
+    #[test]
+    fn step_rounds_to_a_divisor_of_a_day() {
+        let spaced = |m: i64| trace(&[(0, 100.0), (m, 100.0), (2 * m, 100.0)]);
+        assert_eq!(grid_step(&spaced(7), None), Some(5));
+        assert_eq!(grid_step(&spaced(13), None), Some(15));
+        assert_eq!(grid_step(&spaced(19), None), Some(20));
+        assert_eq!(grid_step(&spaced(25), None), Some(20));
+        assert_eq!(grid_step(&spaced(15), None), Some(15));
+        // Above inter_gap: iglu stops; we return None.
+        assert!(grid(&spaced(60), None, 45.0).is_none());
+        assert!(grid(&trace(&[(0, 100.0)]), None, 45.0).is_none());
+    }
+
+    #[test]
+    fn median_rounds_half_to_even() {
+        // Spacings 2 and 3 minutes → median 2.5 → 2 (R rounds half to even).
+        assert_eq!(
+            grid_step(&trace(&[(0, 1.0), (2, 1.0), (5, 1.0)]), None),
+            Some(2)
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! Glycaemic risk indices: LBGI, HBGI and ADRR as iglu 4.3 computes them (Kovatchev et
+//! al.), and the Glycemia Risk Index (Klonoff et al. 2022).
+
+use std::collections::BTreeMap;
+
+use super::RangePercents;
+use crate::reading::Reading;
+
+/// Glycemia Risk Index zone (Klonoff et al., J Diabetes Sci Technol 2022;17:1506,
+/// doi 10.1177/19322968221085273): 20-point bands of the GRI, A best.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum GriZone {
+    /// 0–20.
+    A,
+    /// Above 20, up to 40.
+    B,
+    /// Above 40, up to 60.
+    C,
+    /// Above 60, up to 80.
+    D,
+    /// Above 80, up to 100.
+    E,
+}
+
+impl GriZone {
+    /// The zone of a GRI value. The paper's bands (0–20, 21–40, …) are for whole
+    /// numbers; here a band's upper bound belongs to it, so 20.5 is in zone B.
+    pub fn of(gri: f64) -> Self {
+        if gri <= 20.0 {
+            GriZone::A
+        } else if gri <= 40.0 {
+            GriZone::B
+        } else if gri <= 60.0 {
+            GriZone::C
+        } else if gri <= 80.0 {
+            GriZone::D
+        } else {
+            GriZone::E
+        }
+    }
+
+    /// The zone letter.
+    pub fn letter(self) -> char {
+        match self {
+            GriZone::A => 'A',
+            GriZone::B => 'B',
+            GriZone::C => 'C',
+            GriZone::D => 'D',
+            GriZone::E => 'E',
+        }
+    }
+}
+
+/// GRI = 3.0·VLow + 2.4·Low + 1.6·VHigh + 0.8·High, capped at 100 (Klonoff et al. 2022;
+/// iglu `gri`), from the consensus range percentages (VLow <54, Low 54–69, High 181–250,
+/// VHigh >250 mg/dL).
+///
+/// iglu takes Low and High as differences of cumulative percentages (below 70 minus
+/// below 54, above 180 minus above 250); so does this, to agree to the last bit.
+pub fn gri(ranges: &RangePercents) -> f64 {
+    let below_70 = ranges.below_54 + ranges.from_54_to_69;
+    let above_180 = ranges.from_181_to_250 + ranges.above_250;
+    let raw = 3.0 * ranges.below_54
+        + 2.4 * (below_70 - ranges.below_54)
+        + 1.6 * ranges.above_250
+        + 0.8 * (above_180 - ranges.above_250);
+    raw.min(100.0)
+}
+
+/// Kovatchev's symmetrised glucose scale, f(BG) = ln(BG)^1.084 − 5.381 (BG in mg/dL;
+/// Kovatchev et al., Diabetes Care 1997;20:1655), zero at 112.5 mg/dL.
+fn bg_scale(mg_dl: f64) -> f64 {
+    mg_dl.ln().powf(1.084) - 5.381
+}
+
+/// iglu's risk weight: r = 22.77·f². (Kovatchev's published form is 10·f²; iglu's
+/// `lbgi`, `hbgi` and `adrr` all use 22.77, and parity with iglu is the contract.)
+const RISK_FACTOR: f64 = 22.77;
+
+/// Low and high blood glucose indices (iglu `lbgi`, `hbgi`; Kovatchev et al., Diabetes
+/// Technol Ther 2005;7:849): the mean over all readings of 22.77·min(f, 0)² for
+/// readings below 112.5 mg/dL, and of 22.77·max(f, 0)² for readings at or above it.
+/// `None` without readings.
+pub fn lbgi_hbgi(readings: &[Reading]) -> Option<(f64, f64)> {
+    if readings.is_empty() {
+        return None;
+    }
+    let (mut low, mut high) = (0.0, 0.0);
+    for r in readings {
+        let g = r.glucose().get();
+        let f = bg_scale(g);
+        if g < 112.5 {
+            low += f.min(0.0).powi(2);
+        } else {
+            high += f.max(0.0).powi(2);
+        }
+    }
+    let n = readings.len() as f64;
+    Some((RISK_FACTOR * low / n, RISK_FACTOR * high / n))
+}
+
+/// Average daily risk range (iglu `adrr`; Kovatchev et al., Diabetes Care 2006;29:2433):
+/// for each calendar day of the device's local clock, 22.77·max(f_max, 0)² +
+/// 22.77·min(f_min, 0)² over that day's readings; then the mean over days.
+/// `None` without readings.
+pub fn adrr(readings: &[Reading]) -> Option<f64> {
+    let mut days: BTreeMap<jiff::civil::Date, (f64, f64)> = BTreeMap::new();
+    for r in readings {
+        let f = bg_scale(r.glucose().get());
+        let day = days
+            .entry(r.local().date())
+            .or_insert((f64::INFINITY, f64::NEG_INFINITY));
+        day.0 = day.0.min(f);
+        day.1 = day.1.max(f);
+    }
+    if days.is_empty() {
+        return None;
+    }
+    let total: f64 = days
+        .values()
+        .map(|&(lo, hi)| RISK_FACTOR * hi.max(0.0).powi(2) + RISK_FACTOR * lo.min(0.0).powi(2))
+        .sum();
+    Some(total / days.len() as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gri_weights_and_cap() {
+        let ranges = RangePercents {
+            below_54: 1.0,
+            from_54_to_69: 2.0,
+            from_70_to_180: 80.0,
+            from_181_to_250: 10.0,
+            above_250: 7.0,
+        };
+        assert!((gri(&ranges) - (3.0 + 4.8 + 11.2 + 8.0)).abs() < 1e-12);
+        let all_low = RangePercents {
+            below_54: 100.0,
+            ..RangePercents::default()
+        };
+        assert_eq!(gri(&all_low), 100.0);
+    }
+
+    #[test]
+    fn gri_zones_are_20_point_bands() {
+        let check = |g: f64, z: char| assert_eq!(GriZone::of(g).letter(), z, "{g}");
+        check(0.0, 'A');
+        check(20.0, 'A');
+        check(20.5, 'B');
+        check(40.0, 'B');
+        check(59.9, 'C');
+        check(80.0, 'D');
+        check(100.0, 'E');
+    }
+
+    #[test]
+    fn scale_is_zero_near_112_5() {
+        assert!(bg_scale(112.5).abs() < 1e-3);
+        assert!(bg_scale(60.0) < 0.0 && bg_scale(200.0) > 0.0);
+    }
+}
