@@ -1,0 +1,3 @@
+//! `diapath demo`: a fresh database with synthetic organisations, people and histories.
+
+pub mod population;
