@@ -1,0 +1,5 @@
+//! Integration tests of diapath-policy: the shipped library in policies/ with its test
+//! cases, and the errors authors see.
+
+mod errors;
+mod library;
