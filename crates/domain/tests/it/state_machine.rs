@@ -510,3 +510,35 @@ proptest! {
         prop_assert_eq!(back, request);
     }
 }
+
+/// Every state × every action the table forbids is refused as `NotAllowed`, whatever the
+/// action's data. (The request is put in each state through its stored JSON form.)
+#[test]
+fn every_forbidden_transition_is_refused() {
+    let on = start();
+    let draft = request(true);
+    let mut refused = 0;
+    for state in RequestState::ALL {
+        let mut json = serde_json::to_value(&draft).unwrap();
+        json["state"] = serde_json::to_value(state).unwrap();
+        let r: Request = serde_json::from_value(json).unwrap();
+        for kind in ActionKind::ALL {
+            if !state.after(kind).is_empty() {
+                continue;
+            }
+            for good in [true, false] {
+                let result = r.apply(command(&r, on, action(kind, good, good, &r, on)));
+                assert_eq!(
+                    result.unwrap_err(),
+                    TransitionError::NotAllowed {
+                        state,
+                        action: kind
+                    }
+                );
+                refused += 1;
+            }
+        }
+    }
+    // 14 states × 12 actions, less the 32 allowed transitions, twice.
+    assert_eq!(refused, (14 * 12 - 32) * 2);
+}
