@@ -40,29 +40,29 @@ pub enum RequestState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
-    /// See [`Action::Submit`].
+    /// See [`Action::Submit`](super::Action::Submit).
     Submit,
-    /// See [`Action::AutoApprove`].
+    /// See [`Action::AutoApprove`](super::Action::AutoApprove).
     AutoApprove,
-    /// See [`Action::ReferToCommissioner`].
+    /// See [`Action::ReferToCommissioner`](super::Action::ReferToCommissioner).
     ReferToCommissioner,
-    /// See [`Action::RouteToExceptionalCase`].
+    /// See [`Action::RouteToExceptionalCase`](super::Action::RouteToExceptionalCase).
     RouteToExceptionalCase,
-    /// See [`Action::Approve`].
+    /// See [`Action::Approve`](super::Action::Approve).
     Approve,
-    /// See [`Action::Refuse`].
+    /// See [`Action::Refuse`](super::Action::Refuse).
     Refuse,
-    /// See [`Action::StartTrial`].
+    /// See [`Action::StartTrial`](super::Action::StartTrial).
     StartTrial,
-    /// See [`Action::MarkReviewDue`].
+    /// See [`Action::MarkReviewDue`](super::Action::MarkReviewDue).
     MarkReviewDue,
-    /// See [`Action::RecordReview`].
+    /// See [`Action::RecordReview`](super::Action::RecordReview).
     RecordReview,
-    /// See [`Action::RequestReconsideration`].
+    /// See [`Action::RequestReconsideration`](super::Action::RequestReconsideration).
     RequestReconsideration,
-    /// See [`Action::Appeal`].
+    /// See [`Action::Appeal`](super::Action::Appeal).
     Appeal,
-    /// See [`Action::Withdraw`].
+    /// See [`Action::Withdraw`](super::Action::Withdraw).
     Withdraw,
 }
 
