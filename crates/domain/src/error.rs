@@ -46,6 +46,9 @@ pub enum DomainError {
     /// A percentage outside 0–100 or not finite.
     #[error("{0} is not a percentage between 0 and 100")]
     Percent(f64),
+    /// A role that does not fit the account.
+    #[error("{0}")]
+    Role(&'static str),
     /// A required text (a reason, a name) was empty.
     #[error("{0} must not be empty")]
     Empty(&'static str),

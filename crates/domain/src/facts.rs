@@ -727,6 +727,43 @@ mod tests {
     }
 
     #[test]
+    fn cgm_summary_from_metrics() {
+        use diapath_glucose::metrics::{MetricOptions, compute};
+        use diapath_glucose::{Censoring, GlucoseMgDl, Reading, Trace};
+        let readings = [60.0, 100.0, 150.0, 200.0]
+            .iter()
+            .enumerate()
+            .map(|(i, &g)| {
+                let t = Timestamp::from_second(300 * i as i64).unwrap();
+                let local = t.to_zoned(jiff::tz::TimeZone::UTC).datetime();
+                Reading::new(t, local, GlucoseMgDl::new(g).unwrap(), Censoring::Exact)
+            })
+            .collect();
+        let metrics = compute(&Trace::new("p", readings).0, &MetricOptions::default());
+        let s = CgmSummary::from_metrics(
+            &metrics,
+            date(2026, 1, 1),
+            date(2026, 1, 14),
+            Some(90.0),
+            None,
+        );
+        assert_eq!(s.readings, 4);
+        assert_eq!(s.time_in_range_percent, Some(50.0));
+        assert_eq!(s.time_below_range_percent, Some(25.0));
+        assert_eq!(s.sensor_wear_percent, Some(90.0));
+        let mut log = FactLog::new(PatientId::new(1));
+        let mut bad = s.clone();
+        bad.to = date(2025, 1, 1);
+        let fact = |s| NewFact {
+            observed_on: date(2026, 1, 14),
+            value: FactValue::CgmSummary(s),
+            provenance: by(),
+        };
+        assert_eq!(log.record(fact(bad)), Err(DomainError::DateOrder));
+        assert!(log.record(fact(s)).is_ok());
+    }
+
+    #[test]
     fn values_are_checked() {
         assert!(Hba1cMmolPerMol::new(19).is_err() && Hba1cMmolPerMol::new(201).is_err());
         assert!(AwarenessScore::new(AwarenessScale::Gold, 0).is_err());

@@ -34,4 +34,4 @@ pub use organisation::{OdsCode, Organisation, OrganisationKind};
 pub use patient::Patient;
 pub use permissions::{Decision, Operation, Target, permits};
 pub use request::{Action, Command, Request, RequestState, Transition, TransitionError};
-pub use user::{Actor, Role};
+pub use user::{Actor, Role, User};

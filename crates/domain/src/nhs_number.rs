@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 
-/// A checked NHS number. Parsing strips spaces and hyphens; display is `943 476 5919`.
+/// A checked NHS number. Parsing strips spaces and hyphens; display is `999 000 0018`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct NhsNumber([u8; 10]);
@@ -130,9 +130,9 @@ mod tests {
 
     #[test]
     fn valid_numbers() {
-        // The worked example in the reference notes, then test-range numbers.
-        check("9434765919", Ok("943 476 5919"));
-        check("943 476 5919", Ok("943 476 5919"));
+        // Only numbers from the range reserved for tests (999 000 0000–999 999 9999).
+        check("9990000018", Ok("999 000 0018"));
+        check("999 000 0018", Ok("999 000 0018"));
         check("999-000-0018", Ok("999 000 0018"));
         check("9990000026", Ok("999 000 0026"));
         check("9990000107", Ok("999 000 0107"));
@@ -142,13 +142,14 @@ mod tests {
 
     #[test]
     fn invalid_numbers() {
-        check("9434765918", Err("check digit does not match"));
         check("9990000019", Err("check digit does not match"));
-        check("943476591", Err("fewer than 10 digits"));
+        check("9990000027", Err("check digit does not match"));
+        check("999000001", Err("fewer than 10 digits"));
         check("", Err("fewer than 10 digits"));
-        check("94347659190", Err("more than 10 digits"));
-        check("943476591X", Err("only digits, spaces and hyphens"));
-        check("９４３4765919", Err("only digits, spaces and hyphens"));
+        check("99900000180", Err("more than 10 digits"));
+        check("999000001X", Err("only digits, spaces and hyphens"));
+        check("999/000/0018", Err("only digits, spaces and hyphens"));
+        check("９９９0000018", Err("only digits, spaces and hyphens"));
         // 999 000 014 and 999 123 456 have check value 10: no valid number.
         check(
             "9990000140",
@@ -163,7 +164,16 @@ mod tests {
     #[test]
     fn test_range() {
         assert!(NhsNumber::parse("999 000 0018").unwrap().is_test_range());
-        assert!(!NhsNumber::parse("943 476 5919").unwrap().is_test_range());
+        // A number outside the range, made from a stem only to exercise the check.
+        let outside = NhsNumber::from_stem([9, 9, 8, 0, 0, 0, 0, 0, 1]).unwrap();
+        assert!(!outside.is_test_range());
+        assert_eq!(
+            NhsNumber::from_stem([9, 9, 9, 0, 0, 0, 0, 0, 1])
+                .unwrap()
+                .digits(),
+            "9990000018"
+        );
+        assert_eq!(NhsNumber::from_stem([9, 9, 9, 0, 0, 0, 0, 1, 4]), None);
     }
 
     #[test]

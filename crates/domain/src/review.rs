@@ -98,7 +98,7 @@ pub fn evaluate_review(
         .goals
         .iter()
         .map(|goal| {
-            let value = record.value(goal.metric);
+            let value = record.value(goal);
             let status = match value {
                 None => GoalStatus::Unknown,
                 Some(v) if goal.comparison.holds(v, goal.target) => GoalStatus::Met,
@@ -201,19 +201,13 @@ impl Record<'_> {
         facts.into_iter()
     }
 
-    fn value(&self, metric: GoalMetric) -> Option<f64> {
-        match metric {
+    fn value(&self, goal: &Goal) -> Option<f64> {
+        match goal.metric {
             GoalMetric::Hba1cChange => {
-                let baseline = self
-                    .contract
-                    .goals
-                    .iter()
-                    .find(|g| g.metric == GoalMetric::Hba1cChange)
-                    .map(|g| g.baseline)?;
                 // Only a result taken during the trial can show change.
                 self.in_trial()
                     .filter_map(|(_, v)| match v {
-                        FactValue::Hba1c { value } => Some(f64::from(value.get()) - baseline),
+                        FactValue::Hba1c { value } => Some(f64::from(value.get()) - goal.baseline),
                         _ => None,
                     })
                     .last()
