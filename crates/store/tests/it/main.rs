@@ -2,6 +2,7 @@
 //! temporary file, and PostgreSQL at `DIAPATH_TEST_POSTGRES_URL` in a fresh schema per
 //! test (skipped with a message when the variable is unset; `.ci/run` sets it).
 
+mod crash;
 mod suite;
 
 use diapath_store::Store;
