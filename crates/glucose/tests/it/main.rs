@@ -2,3 +2,4 @@
 
 mod exports;
 mod iglu_parity;
+mod metric_properties;
