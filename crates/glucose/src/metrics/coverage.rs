@@ -1,7 +1,7 @@
 //! How much data a trace holds: days of data, % time CGM active (iglu `active_percent`,
 //! `R/active_percent.R`, "automatic" range) and consensus data sufficiency.
 
-use super::grid::{median, seconds_between, spacing_minutes};
+use super::grid::{rounded_median, seconds_between, spacing_minutes};
 use crate::reading::Trace;
 
 /// Days of data asked for by the consensus (Battelino et al., Diabetes Care
@@ -33,17 +33,23 @@ pub fn days(trace: &Trace) -> Option<f64> {
 /// a multi-subject data frame; here each trace uses its own spacing, which is what iglu
 /// gives when called on one subject at a time.
 pub fn active_percent(trace: &Trace) -> Option<f64> {
-    let diffs = spacing_minutes(trace);
-    let mut sorted = diffs.clone();
-    let dt0 = median(&mut sorted)?.round_ties_even();
-    if dt0 <= 0.0 {
+    let spacing = spacing_minutes(trace);
+    active_percent_with(trace, &spacing, rounded_median(&spacing)?)
+}
+
+/// [`active_percent`] given the trace's spacing in minutes and its rounded median.
+pub(crate) fn active_percent_with(trace: &Trace, spacing: &[f64], dt0: u32) -> Option<f64> {
+    if dt0 == 0 {
         return None;
     }
+    let dt0 = f64::from(dt0);
+    let diffs = spacing;
     let span_minutes = days(trace)? * 1440.0;
     let expected = (span_minutes.round_ties_even() / dt0).round_ties_even() + 1.0;
     let (mut gap_minutes, mut gaps) = (0.0, 0.0);
-    for &d in &diffs {
-        if d.round_ties_even() > dt0 {
+    for &d in diffs {
+        // round(d) > dt0 needs d > dt0; testing that first skips most roundings.
+        if d > dt0 && d.round_ties_even() > dt0 {
             gap_minutes += d;
             gaps += 1.0;
         }

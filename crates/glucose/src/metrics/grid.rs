@@ -74,24 +74,32 @@ impl Grid {
 pub fn grid_step(trace: &Trace, dt0_minutes: Option<u32>) -> Option<u32> {
     let dt0 = match dt0_minutes {
         Some(dt0) => dt0,
-        None => {
-            let mut gaps = spacing_minutes(trace);
-            let median = median(&mut gaps)?;
-            let rounded = median.round_ties_even();
-            if !(0.0..=f64::from(u32::MAX)).contains(&rounded) {
-                return None;
-            }
-            rounded as u32
-        }
+        None => rounded_median(&spacing_minutes(trace))?,
     };
+    day_divisor(dt0)
+}
+
+/// The median of `spacing` (minutes), rounded half to even as R's `round`; `None` if
+/// empty or out of range.
+pub(crate) fn rounded_median(spacing: &[f64]) -> Option<u32> {
+    let mut scratch = spacing.to_vec();
+    let rounded = median(&mut scratch)?.round_ties_even();
+    if !(0.0..=f64::from(u32::MAX)).contains(&rounded) {
+        return None;
+    }
+    Some(rounded as u32)
+}
+
+/// iglu's adjustment of a step that does not divide a day: above 20 minutes it becomes
+/// 20, below it goes to the nearest multiple of 5 (a remainder of exactly 2.5 cannot
+/// occur for whole minutes). `None` for 0.
+pub(crate) fn day_divisor(dt0: u32) -> Option<u32> {
     if dt0 == 0 {
         return None;
     }
     if DAY_MINUTES.is_multiple_of(dt0) {
         return Some(dt0);
     }
-    // iglu: steps above 20 min become 20; smaller ones go to the nearest multiple of 5,
-    // a remainder of exactly 2.5 being impossible for whole minutes.
     if dt0 > 20 {
         return Some(20);
     }
@@ -110,12 +118,16 @@ pub fn grid_step(trace: &Trace, dt0_minutes: Option<u32>) -> Option<u32> {
 /// Returns `None` with fewer than two readings, or when the step exceeds
 /// `inter_gap_minutes` (where iglu stops with an error).
 pub fn grid(trace: &Trace, dt0_minutes: Option<u32>, inter_gap_minutes: f64) -> Option<Grid> {
+    build(trace, grid_step(trace, dt0_minutes)?, inter_gap_minutes)
+}
+
+/// [`grid`] with the step already chosen (a divisor of a day).
+pub(crate) fn build(trace: &Trace, dt0: u32, inter_gap_minutes: f64) -> Option<Grid> {
     let readings = trace.readings();
     let (first, last) = (readings.first()?, readings.last()?);
-    if readings.len() < 2 {
+    if readings.len() < 2 || dt0 == 0 {
         return None;
     }
-    let dt0 = grid_step(trace, dt0_minutes)?;
     if f64::from(dt0) > inter_gap_minutes {
         return None;
     }
@@ -199,18 +211,19 @@ pub(crate) fn seconds_between(a: Timestamp, b: Timestamp) -> f64 {
     d.as_secs_f64()
 }
 
-/// Median as R computes it (mean of the two middle values for an even count).
+/// Median as R computes it (mean of the two middle values for an even count). Reorders
+/// `values`.
 pub(crate) fn median(values: &mut [f64]) -> Option<f64> {
     let n = values.len();
     if n == 0 {
         return None;
     }
-    values.sort_by(f64::total_cmp);
-    let upper = values.get(n / 2).copied()?;
+    let (below, &mut upper, _) = values.select_nth_unstable_by(n / 2, f64::total_cmp);
     if n % 2 == 1 {
         Some(upper)
     } else {
-        let lower = values.get(n / 2 - 1).copied()?;
+        // The lower middle value is the largest of the values before the upper one.
+        let lower = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         Some((lower + upper) / 2.0)
     }
 }
