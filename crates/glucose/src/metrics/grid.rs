@@ -18,7 +18,7 @@
 //! daylight-saving change shifts later points by the hour instead of repeating or
 //! skipping wall-clock times.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use crate::reading::Trace;
 
@@ -31,7 +31,9 @@ pub struct Grid {
     dt0_minutes: u32,
     days: usize,
     midnight: Timestamp,
-    values: Vec<Option<f64>>,
+    /// NaN where iglu has `NA` (kept as NaN internally: half the memory of
+    /// `Option<f64>`, and what the MAGE scan works on).
+    values: Vec<f64>,
 }
 
 impl Grid {
@@ -56,15 +58,29 @@ impl Grid {
         self.midnight
     }
 
-    /// The values, row-major (`days × points_per_day`); `None` where iglu has `NA`.
-    pub fn values(&self) -> &[Option<f64>] {
-        &self.values
+    /// Number of points, `days × points_per_day`.
+    pub fn len(&self) -> usize {
+        self.values.len()
     }
 
-    /// One day's row.
-    pub fn row(&self, day: usize) -> Option<&[Option<f64>]> {
-        let n = self.points_per_day();
-        self.values.get(day * n..(day + 1) * n)
+    /// Whether the grid has no points (never true for a built grid).
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Point `k` (row-major); `None` where iglu has `NA` or past the end.
+    pub fn get(&self, k: usize) -> Option<f64> {
+        self.values.get(k).copied().filter(|v| !v.is_nan())
+    }
+
+    /// The values, row-major (`days × points_per_day`); `None` where iglu has `NA`.
+    pub fn values(&self) -> impl Iterator<Item = Option<f64>> + '_ {
+        self.values.iter().map(|v| (!v.is_nan()).then_some(*v))
+    }
+
+    /// The values with NaN for `NA`, row-major.
+    pub(crate) fn raw(&self) -> &[f64] {
+        &self.values
     }
 }
 
@@ -157,7 +173,7 @@ pub(crate) fn build(trace: &Trace, dt0: u32, inter_gap_minutes: f64) -> Option<G
         while i + 1 < times.len() && times[i + 1] <= v {
             i += 1;
         }
-        values.push(interpolate(&times, &glucose, i, v, inter_gap_minutes));
+        values.push(interpolate(&times, &glucose, i, v, inter_gap_minutes).unwrap_or(f64::NAN));
     }
     Some(Grid {
         dt0_minutes: dt0,
@@ -205,10 +221,11 @@ pub(crate) fn spacing_minutes(trace: &Trace) -> Vec<f64> {
         .collect()
 }
 
-/// Seconds from `a` to `b`, with sub-second precision.
+/// Seconds from `a` to `b`, with sub-second precision (whole seconds exactly).
 pub(crate) fn seconds_between(a: Timestamp, b: Timestamp) -> f64 {
-    let d: SignedDuration = b.duration_since(a);
-    d.as_secs_f64()
+    let seconds = b.as_second() - a.as_second();
+    let nanos = b.subsec_nanosecond() - a.subsec_nanosecond();
+    seconds as f64 + f64::from(nanos) / 1e9
 }
 
 /// Median as R computes it (mean of the two middle values for an even count). Reorders
@@ -232,6 +249,7 @@ pub(crate) fn median(values: &mut [f64]) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::{Censoring, GlucoseMgDl, Reading};
+    use jiff::SignedDuration;
 
     /// A trace with readings at `(minutes after 2020-01-01 00:00 UTC, mg/dL)`.
     fn trace(points: &[(i64, f64)]) -> Trace {
@@ -259,9 +277,9 @@ mod tests {
         let g = grid(&trace(points), dt0, 45.0).unwrap();
         assert_eq!(g.dt0_minutes(), expect.0, "dt0");
         assert_eq!(g.days(), expect.1, "days");
-        assert_eq!(g.values().len(), g.days() * g.points_per_day());
+        assert_eq!(g.len(), g.days() * g.points_per_day());
         for &(k, v) in expect.2 {
-            assert_eq!(g.values()[k], v, "point {k}");
+            assert_eq!(g.get(k), v, "point {k}");
         }
     }
 

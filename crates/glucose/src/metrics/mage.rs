@@ -56,21 +56,17 @@ pub fn mage(grid: &Grid, options: &MageOptions) -> Option<f64> {
     if short >= long {
         std::mem::swap(&mut short, &mut long);
     }
-    let values = grid.values();
-    let first = values.iter().position(Option::is_some)?;
-    let last = values.iter().rposition(Option::is_some)?;
-    let gl: Vec<f64> = values
-        .get(first..=last)?
-        .iter()
-        .map(|v| v.unwrap_or(f64::NAN))
-        .collect();
+    let values = grid.raw();
+    let first = values.iter().position(|v| !v.is_nan())?;
+    let last = values.iter().rposition(|v| !v.is_nan())?;
+    let gl = values.get(first..=last)?;
     if gl.len() < 7 || gl.len() < long {
         return None;
     }
 
     // (MAGE, segment duration in minutes) for every direction that has excursions.
     let mut rows: Vec<(f64, f64)> = Vec::new();
-    for (start, end) in segments(&gl, dt0, options.max_gap_minutes) {
+    for (start, end) in segments(gl, dt0, options.max_gap_minutes) {
         let Some(segment) = gl.get(start..end) else {
             continue;
         };

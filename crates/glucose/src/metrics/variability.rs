@@ -12,10 +12,10 @@ use super::grid::Grid;
 pub fn conga(grid: &Grid, hours: f64) -> Option<f64> {
     let per_hour = (60.0 / f64::from(grid.dt0_minutes())).round_ties_even();
     let lag = (per_hour * hours).round_ties_even();
-    if lag.is_nan() || lag < 1.0 || lag > grid.values().len() as f64 {
+    if lag.is_nan() || lag < 1.0 || lag > grid.len() as f64 {
         return None;
     }
-    sample_sd(lagged(grid.values(), lag as usize).map(|(a, b)| b - a))
+    sample_sd(lagged(grid.raw(), lag as usize).map(|(a, b)| b - a))
 }
 
 /// Mean of daily differences (Service & Nelson, Diabetes Care 1980;3:58; iglu `modd`
@@ -23,7 +23,7 @@ pub fn conga(grid: &Grid, hours: f64) -> Option<f64> {
 /// on consecutive days, over the pairs where both exist. `None` if there is no pair.
 pub fn modd(grid: &Grid) -> Option<f64> {
     let (mut sum, mut count) = (0.0, 0usize);
-    for (a, b) in lagged(grid.values(), grid.points_per_day()) {
+    for (a, b) in lagged(grid.raw(), grid.points_per_day()) {
         sum += (b - a).abs();
         count += 1;
     }
@@ -31,11 +31,12 @@ pub fn modd(grid: &Grid) -> Option<f64> {
 }
 
 /// Pairs `(v[i], v[i + lag])` where both exist.
-fn lagged(values: &[Option<f64>], lag: usize) -> impl Iterator<Item = (f64, f64)> + Clone + '_ {
+fn lagged(values: &[f64], lag: usize) -> impl Iterator<Item = (f64, f64)> + Clone + '_ {
     values
         .iter()
         .zip(values.iter().skip(lag))
-        .filter_map(|(a, b)| Some(((*a)?, (*b)?)))
+        .filter(|(a, b)| !a.is_nan() && !b.is_nan())
+        .map(|(a, b)| (*a, *b))
 }
 
 /// Sample SD (n − 1), two passes; `None` with fewer than two values.

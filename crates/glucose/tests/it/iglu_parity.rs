@@ -123,7 +123,7 @@ fn check_grid(
         report.failures.push(format!("{subject} {name}: no grid"));
         return;
     };
-    let present: Vec<f64> = grid.values().iter().flatten().copied().collect();
+    let present: Vec<f64> = grid.values().flatten().collect();
     report.exact(
         subject,
         &format!("{name}.dt0"),
@@ -139,7 +139,7 @@ fn check_grid(
     report.exact(
         subject,
         &format!("{name}.points"),
-        grid.values().len() as u64,
+        grid.len() as u64,
         g["points"].as_u64().unwrap(),
     );
     report.exact(

@@ -79,12 +79,12 @@ proptest! {
         let span = rs[rs.len() - 1].utc().duration_since(rs[0].utc()).as_secs_f64() / 86_400.0;
         prop_assert_eq!(grid.days(), (span + 1.0).ceil() as usize);
         prop_assert_eq!(grid.points_per_day(), 288);
-        prop_assert_eq!(grid.values().len(), grid.days() * 288);
+        prop_assert_eq!(grid.len(), grid.days() * 288);
         prop_assert!(grid.midnight() <= rs[0].utc());
         let (lo, hi) = rs.iter().map(|x| x.glucose().get())
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), g| (a.min(g), b.max(g)));
-        for v in grid.values().iter().flatten() {
-            prop_assert!(*v >= lo - 1e-9 && *v <= hi + 1e-9);
+        for v in grid.values().flatten() {
+            prop_assert!(v >= lo - 1e-9 && v <= hi + 1e-9);
         }
     }
 
