@@ -102,34 +102,24 @@ pub fn compute(trace: &Trace, options: &MetricOptions) -> Metrics {
     }
     let nf = n as f64;
     let mut sum = 0.0;
-    let (mut b54, mut b70, mut i180, mut i250, mut a250, mut tight, mut b63, mut a140) = (
-        0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize,
-    );
+    // Cumulative counts, added without branches (CGM values jump between ranges, so
+    // branches mispredict); the five ranges are differences of them.
+    let (mut lt54, mut lt63, mut lt70, mut le180, mut le250, mut gt140, mut tight) =
+        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
     for x in r {
         let g = x.glucose().get();
         sum += g;
         // Boundaries as in iglu below_percent (<), in_range_percent (≥,≤), above_percent (>).
-        if g < 54.0 {
-            b54 += 1;
-        } else if g < 70.0 {
-            b70 += 1;
-        } else if g <= 180.0 {
-            i180 += 1;
-        } else if g <= 250.0 {
-            i250 += 1;
-        } else {
-            a250 += 1;
-        }
-        if (70.0..=140.0).contains(&g) {
-            tight += 1;
-        }
-        if g < 63.0 {
-            b63 += 1;
-        }
-        if g > 140.0 {
-            a140 += 1;
-        }
+        lt54 += usize::from(g < 54.0);
+        lt63 += usize::from(g < 63.0);
+        lt70 += usize::from(g < 70.0);
+        le180 += usize::from(g <= 180.0);
+        le250 += usize::from(g <= 250.0);
+        gt140 += usize::from(g > 140.0);
+        tight += usize::from((70.0..=140.0).contains(&g));
     }
+    let (b54, b70, i180, i250, a250) = (lt54, lt70 - lt54, le180 - lt70, le250 - le180, n - le250);
+    let (b63, a140) = (lt63, gt140);
     let mean = sum / nf;
     m.mean = Some(mean);
     // GMI (%) = 3.31 + 0.02392 × mean; mmol/mol = 12.71 + 4.70587 × mean (Bergenstal 2018).
