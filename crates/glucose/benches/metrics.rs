@@ -58,6 +58,20 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+    group.bench_function("risk_14_days", |b| {
+        b.iter(|| {
+            let r = black_box(&trace).readings();
+            black_box((metrics::lbgi_hbgi(r), metrics::adrr(r)))
+        })
+    });
+    group.bench_function("active_percent_14_days", |b| {
+        b.iter(|| black_box(metrics::coverage::active_percent(black_box(&trace))))
+    });
+    if let Some(g) = &grid {
+        group.bench_function("conga_modd_14_days", |b| {
+            b.iter(|| black_box((metrics::conga(black_box(g), 1.0), metrics::modd(g))))
+        });
+    }
     group.finish();
 }
 

@@ -155,11 +155,11 @@ pub fn compute(trace: &Trace, options: &MetricOptions) -> Metrics {
         m.gri = Some(gri);
         m.gri_zone = Some(GriZone::of(gri));
     }
-    if let Some((lbgi, hbgi)) = risk::lbgi_hbgi(r) {
+    if let Some((lbgi, hbgi, adrr)) = risk::risk_indices(r) {
         m.lbgi = Some(lbgi);
         m.hbgi = Some(hbgi);
+        m.adrr = Some(adrr);
     }
-    m.adrr = risk::adrr(r);
     m.days = coverage::days(trace);
     // iglu derives the grid step and the % active step from the same median spacing.
     let spacing = grid::spacing_minutes(trace);

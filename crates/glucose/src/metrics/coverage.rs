@@ -48,8 +48,9 @@ pub(crate) fn active_percent_with(trace: &Trace, spacing: &[f64], dt0: u32) -> O
     let expected = (span_minutes.round_ties_even() / dt0).round_ties_even() + 1.0;
     let (mut gap_minutes, mut gaps) = (0.0, 0.0);
     for &d in diffs {
-        // round(d) > dt0 needs d > dt0; testing that first skips most roundings.
-        if d > dt0 && d.round_ties_even() > dt0 {
+        // round(d) > dt0 (R rounds half to even; dt0 is whole), without a libm call.
+        let half = dt0 + 0.5;
+        if d > half || (d == half && dt0 % 2.0 == 1.0) {
             gap_minutes += d;
             gaps += 1.0;
         }
@@ -92,6 +93,36 @@ mod tests {
         assert_eq!(active_percent(&trace(&[0, 5, 15, 20])), Some(80.0));
         assert_eq!(active_percent(&trace(&[0, 5, 10, 15])), Some(100.0));
         assert_eq!(active_percent(&trace(&[0])), None);
+    }
+
+    #[test]
+    fn a_spacing_of_dt0_and_a_half_is_a_gap_only_when_it_rounds_up() {
+        // Median 5 min; one 5.5-minute spacing rounds to 6 (> 5): a gap of 0.5 min,
+        // missing round(0.1) = 0. With median 6, 6.5 rounds to 6: no gap.
+        let five = trace(&[0, 5, 10, 15]);
+        assert_eq!(active_percent(&five), Some(100.0));
+        let mut seconds = vec![0i64, 300, 600, 930, 1230];
+        let t = |s: &[i64]| {
+            let t0 = jiff::Timestamp::from_second(0).unwrap();
+            let readings = s
+                .iter()
+                .map(|&x| {
+                    let at = t0 + jiff::SignedDuration::from_secs(x);
+                    Reading::new(
+                        at,
+                        at.to_zoned(jiff::tz::TimeZone::UTC).datetime(),
+                        GlucoseMgDl::new(100.0).unwrap(),
+                        Censoring::Exact,
+                    )
+                })
+                .collect();
+            Trace::new("s", readings).0
+        };
+        // Spacings 5, 5, 5.5, 5 → expected round(20.5/5)+1 = 5, gap 5.5 → missing 0.
+        assert_eq!(active_percent(&t(&seconds)), Some(100.0));
+        // Spacings 6, 6, 6.5, 6: 6.5 rounds to 6 → no gap at all.
+        seconds = vec![0, 360, 720, 1110, 1470];
+        assert_eq!(active_percent(&t(&seconds)), Some(100.0));
     }
 
     #[test]

@@ -173,7 +173,7 @@ pub(crate) fn build(trace: &Trace, dt0: u32, inter_gap_minutes: f64) -> Option<G
         while i + 1 < times.len() && times[i + 1] <= v {
             i += 1;
         }
-        values.push(interpolate(&times, &glucose, i, v, inter_gap_minutes).unwrap_or(f64::NAN));
+        values.push(interpolate(&times, &glucose, i, v, inter_gap_minutes));
     }
     Some(Grid {
         dt0_minutes: dt0,
@@ -184,32 +184,30 @@ pub(crate) fn build(trace: &Trace, dt0: u32, inter_gap_minutes: f64) -> Option<G
 }
 
 /// R `approx` (linear, rule 1) at `v`, with `times[i] <= v < times[i + 1]` unless `v` is
-/// outside the readings; `None` outside them or strictly inside a gap longer than
-/// `inter_gap_minutes`.
-fn interpolate(
-    times: &[f64],
-    glucose: &[f64],
-    i: usize,
-    v: f64,
-    inter_gap_minutes: f64,
-) -> Option<f64> {
-    let (&x0, &y0) = (times.get(i)?, glucose.get(i)?);
-    if v < x0 {
-        return None;
-    }
+/// outside the readings; NaN outside them and strictly inside a gap longer than
+/// `inter_gap_minutes` (iglu's `NA`).
+fn interpolate(times: &[f64], glucose: &[f64], i: usize, v: f64, inter_gap_minutes: f64) -> f64 {
+    let (Some(&x0), Some(&y0)) = (times.get(i), glucose.get(i)) else {
+        return f64::NAN;
+    };
     if v == x0 {
-        return Some(y0);
+        return y0;
     }
-    let (&x1, &y1) = (times.get(i + 1)?, glucose.get(i + 1)?);
+    let (Some(&x1), Some(&y1)) = (times.get(i + 1), glucose.get(i + 1)) else {
+        return f64::NAN;
+    };
+    if v < x0 {
+        return f64::NAN;
+    }
     if v == x1 {
-        return Some(y1);
+        return y1;
     }
     // iglu blanks grid points strictly between two readings more than inter_gap apart.
     if (x1 - x0) / 60.0 > inter_gap_minutes {
-        return None;
+        return f64::NAN;
     }
     // Same expression and evaluation order as R's approx1 (src/library/stats/src/approx.c).
-    Some(y0 + (y1 - y0) * ((v - x0) / (x1 - x0)))
+    y0 + (y1 - y0) * ((v - x0) / (x1 - x0))
 }
 
 /// Spacing between consecutive readings, minutes.

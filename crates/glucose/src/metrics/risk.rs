@@ -108,16 +108,27 @@ impl Scale {
 /// `lbgi`, `hbgi` and `adrr` all use 22.77, and parity with iglu is the contract.)
 const RISK_FACTOR: f64 = 22.77;
 
+/// LBGI, HBGI and ADRR in one pass over the readings, sharing the memoised scale
+/// (what [`crate::metrics::compute`] uses; same numbers as [`lbgi_hbgi`] and [`adrr`]).
+pub(crate) fn risk_indices(readings: &[Reading]) -> Option<(f64, f64, f64)> {
+    let mut scale = Scale::new();
+    let (lbgi, hbgi) = lbgi_hbgi_with(readings, &mut scale)?;
+    Some((lbgi, hbgi, adrr_with(readings, &mut scale)?))
+}
+
 /// Low and high blood glucose indices (iglu `lbgi`, `hbgi`; Kovatchev et al., Diabetes
 /// Technol Ther 2005;7:849): the mean over all readings of 22.77·min(f, 0)² for
 /// readings below 112.5 mg/dL, and of 22.77·max(f, 0)² for readings at or above it.
 /// `None` without readings.
 pub fn lbgi_hbgi(readings: &[Reading]) -> Option<(f64, f64)> {
+    lbgi_hbgi_with(readings, &mut Scale::new())
+}
+
+fn lbgi_hbgi_with(readings: &[Reading], scale: &mut Scale) -> Option<(f64, f64)> {
     if readings.is_empty() {
         return None;
     }
     let (mut low, mut high) = (0.0, 0.0);
-    let mut scale = Scale::new();
     for r in readings {
         let g = r.glucose().get();
         let f = scale.at(g);
@@ -136,10 +147,13 @@ pub fn lbgi_hbgi(readings: &[Reading]) -> Option<(f64, f64)> {
 /// 22.77·min(f_min, 0)² over that day's readings; then the mean over days.
 /// `None` without readings.
 pub fn adrr(readings: &[Reading]) -> Option<f64> {
+    adrr_with(readings, &mut Scale::new())
+}
+
+fn adrr_with(readings: &[Reading], scale: &mut Scale) -> Option<f64> {
     // Readings are in time order, so a day's readings mostly come in one run; the map is
     // only touched when the local date changes (it can go back across a clock change).
     let mut days: BTreeMap<jiff::civil::Date, (f64, f64)> = BTreeMap::new();
-    let mut scale = Scale::new();
     let mut run: Option<(jiff::civil::Date, f64, f64)> = None;
     let close = |days: &mut BTreeMap<_, _>, (date, lo, hi): (jiff::civil::Date, f64, f64)| {
         let day: &mut (f64, f64) = days
