@@ -2,9 +2,11 @@
 //! `diapath_glucose::metrics` on iglu's own example data sets, against the values
 //! `tools/iglu/golden.R` wrote to `tools/iglu/golden.json`.
 //!
-//! The data sets are GPL and live outside the repository (../shared/fixtures/cgm next to
-//! the workspace, or `$DIAPATH_FIXTURES/cgm`); without them this test prints a message
-//! and passes. golden.json is committed, so the Rust side needs no R.
+//! iglu's data sets are GPL and live outside the repository (../shared/fixtures/cgm next
+//! to the workspace, or `$DIAPATH_FIXTURES/cgm`); without them that part prints a message
+//! and is skipped. diapath's own synthetic traces (tools/iglu/synthetic_cgm.csv: 15- and
+//! 1-minute cadences, gaps around the limits, plateaus, a trace too short for MAGE) are
+//! committed and always checked. golden.json is committed, so the Rust side needs no R.
 //!
 //! Times are naive wall-clock strings; golden.R reads them as UTC and so does this test.
 
@@ -19,10 +21,14 @@ use serde_json::Value;
 /// Absolute tolerance for every metric (docs/metrics.md, "iglu parity").
 const TOLERANCE: f64 = 1e-6;
 
-const FILES: [&str; 2] = [
+/// iglu's example data sets, in the shared fixtures folder.
+const IGLU_FILES: [&str; 2] = [
     "iglu_example_data_5_subject.csv",
     "iglu_example_data_hall.csv",
 ];
+
+/// diapath's synthetic traces, next to golden.json.
+const SYNTHETIC: &str = "synthetic_cgm.csv";
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -33,11 +39,12 @@ fn fixtures() -> Option<PathBuf> {
     let dir = std::env::var_os("DIAPATH_FIXTURES")
         .map_or_else(|| workspace().join("../shared/fixtures"), PathBuf::from);
     let dir = dir.join("cgm");
-    if FILES.iter().all(|f| dir.join(f).is_file()) {
+    if IGLU_FILES.iter().all(|f| dir.join(f).is_file()) {
         Some(dir)
     } else {
         eprintln!(
-            "skipping iglu parity: iglu example data not found in {} (set DIAPATH_FIXTURES)",
+            "skipping iglu parity on iglu's example data: not found in {} (set DIAPATH_FIXTURES); \
+             checking the synthetic traces only",
             dir.display()
         );
         None
@@ -242,6 +249,21 @@ fn check_subject(report: &mut Report, trace: &Trace, g: &Value) {
     );
 }
 
+fn check_file(report: &mut Report, golden: &Value, dir: &std::path::Path, name: &str) {
+    let expected = golden["files"][name].as_object().unwrap();
+    let traces = traces(dir, name);
+    assert_eq!(traces.len(), expected.len(), "{name}: subjects");
+    for trace in &traces {
+        let g = &expected[trace.subject()];
+        assert!(
+            g.is_object(),
+            "{name}: no golden values for {}",
+            trace.subject()
+        );
+        check_subject(report, trace, g);
+    }
+}
+
 #[test]
 fn every_metric_matches_iglu_on_its_example_data() {
     let Some(dir) = fixtures() else {
@@ -250,26 +272,33 @@ fn every_metric_matches_iglu_on_its_example_data() {
     let golden = golden();
     assert_eq!(golden["iglu_version"], "4.3.0");
     let mut report = Report::default();
-    for name in FILES {
-        let expected = golden["files"][name].as_object().unwrap();
-        let traces = traces(&dir, name);
-        assert_eq!(traces.len(), expected.len(), "{name}: subjects");
-        for trace in &traces {
-            let g = &expected[trace.subject()];
-            assert!(
-                g.is_object(),
-                "{name}: no golden values for {}",
-                trace.subject()
-            );
-            check_subject(&mut report, trace, g);
-        }
+    for name in IGLU_FILES {
+        check_file(&mut report, &golden, &dir, name);
     }
+    finish(&report, 900);
+}
+
+#[test]
+fn every_metric_matches_iglu_on_synthetic_traces() {
+    let golden = golden();
+    let mut report = Report::default();
+    check_file(
+        &mut report,
+        &golden,
+        &workspace().join("tools/iglu"),
+        SYNTHETIC,
+    );
+    finish(&report, 150);
+}
+
+/// Prints the largest difference and fails listing every mismatch.
+fn finish(report: &Report, at_least: usize) {
     eprintln!(
         "iglu parity: {} values checked; largest difference {:e} ({})",
         report.checked, report.worst.0, report.worst.1
     );
     assert!(
-        report.checked > 900,
+        report.checked >= at_least,
         "only {} values checked",
         report.checked
     );
