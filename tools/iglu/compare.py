@@ -109,6 +109,7 @@ def main():
 
     worst_py = {k: 0.0 for k, _, _ in METRICS}
     worst_r = {k: 0.0 for k, _, _ in METRICS}
+    where_py = {k: "" for k, _, _ in METRICS}
     t_py = t_rs = 0.0
     subjects = 0
     for path in args.csv:
@@ -127,16 +128,19 @@ def main():
             t_py += seconds
             t_rs += rs["seconds_per_compute"]
             for key, gkey, _ in METRICS:
-                worst_py[key] = max(worst_py[key], diff(rs[key], py.get(key)))
+                d = diff(rs[key], py.get(key))
+                if d > worst_py[key]:
+                    worst_py[key], where_py[key] = d, str(sid)
                 if gkey and str(sid) in gold:
                     worst_r[key] = max(worst_r[key], diff(rs[key], gold[str(sid)][gkey]))
             for key, err in py.get("_errors", {}).items():
                 print(f"iglu-python failed on {sid} {key}: {err}", file=sys.stderr)
 
     print(f"{subjects} subjects in {len(args.csv)} file(s)\n")
-    print(f"{'metric':<18}{'max |diapath - R iglu|':>24}{'max |diapath - iglu-python|':>30}")
+    print("inf = one side has a value, the other NA")
+    print(f"{'metric':<18}{'max |diapath - R iglu|':>24}{'max |diapath - iglu-python|':>30}  (subject)")
     for key, _, _ in METRICS:
-        print(f"{key:<18}{worst_r[key]:>24.3g}{worst_py[key]:>30.3g}")
+        print(f"{key:<18}{worst_r[key]:>24.3g}{worst_py[key]:>30.3g}  {where_py[key]}")
     print()
     print(f"iglu-python: {t_py / subjects * 1e3:10.2f} ms per subject (full metric set)")
     print(f"diapath:     {t_rs / subjects * 1e6:10.2f} µs per subject (metrics::compute, release)")
