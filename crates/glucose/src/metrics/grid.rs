@@ -25,6 +25,10 @@ use crate::reading::Trace;
 /// Minutes in a day.
 const DAY_MINUTES: u32 = 1440;
 
+/// Longest span, in days, that gets a grid (about ten years). iglu has no limit; without
+/// one, a file with two readings centuries apart would ask for gigabytes.
+pub const MAX_GRID_DAYS: usize = 3660;
+
 /// Glucose interpolated on iglu's regular grid: one row per day, `dt0` minutes apart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
@@ -131,8 +135,9 @@ pub(crate) fn day_divisor(dt0: u32) -> Option<u32> {
 ///
 /// `dt0_minutes` is the grid step (`None`: iglu's automatic choice, see [`grid_step`]);
 /// `inter_gap_minutes` is the longest gap interpolated across (iglu default 45).
-/// Returns `None` with fewer than two readings, or when the step exceeds
-/// `inter_gap_minutes` (where iglu stops with an error).
+/// Returns `None` with fewer than two readings, when the step exceeds
+/// `inter_gap_minutes` (where iglu stops with an error), or when the readings span more
+/// than [`MAX_GRID_DAYS`].
 pub fn grid(trace: &Trace, dt0_minutes: Option<u32>, inter_gap_minutes: f64) -> Option<Grid> {
     build(trace, grid_step(trace, dt0_minutes)?, inter_gap_minutes)
 }
@@ -149,6 +154,9 @@ pub(crate) fn build(trace: &Trace, dt0: u32, inter_gap_minutes: f64) -> Option<G
     }
     let span_days = seconds_between(first.utc(), last.utc()) / 86_400.0;
     let days = (span_days + 1.0).ceil() as usize;
+    if days > MAX_GRID_DAYS {
+        return None;
+    }
     let since_midnight = first
         .local()
         .time()
@@ -328,6 +336,20 @@ mod tests {
         // Exactly one day of span → 2 rows; a day and a minute → 3 rows.
         check(&[(0, 100.0), (1440, 100.0)], Some(5), (5, 2, &[]));
         check(&[(0, 100.0), (1441, 100.0)], Some(5), (5, 3, &[]));
+    }
+
+    #[test]
+    fn spans_beyond_ten_years_get_no_grid() {
+        let decade = 1440 * MAX_GRID_DAYS as i64;
+        assert!(
+            grid(
+                &trace(&[(0, 100.0), (decade - 1440 * 2, 100.0)]),
+                Some(5),
+                45.0
+            )
+            .is_some()
+        );
+        assert!(grid(&trace(&[(0, 100.0), (decade, 100.0)]), Some(5), 45.0).is_none());
     }
 
     #[test]
