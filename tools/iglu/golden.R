@@ -30,11 +30,23 @@ root <- normalizePath(file.path(script_dir, "..", ".."))
 fixtures <- if (length(args) >= 1) args[1] else file.path(root, "..", "shared", "fixtures", "cgm")
 out_path <- if (length(args) >= 2) args[2] else file.path(script_dir, "golden.json")
 
-files <- c("iglu_example_data_5_subject.csv", "iglu_example_data_hall.csv")
+# iglu's example data (GPL, outside the repository) and diapath's own synthetic traces
+# (tools/iglu/synthetic_cgm.csv, from make_synthetic.py), which cover 15- and 1-minute
+# cadences, gaps around the 45- and 180-minute limits, plateaus and short traces.
+files <- c(
+  "iglu_example_data_5_subject.csv" = file.path(fixtures, "iglu_example_data_5_subject.csv"),
+  "iglu_example_data_hall.csv" = file.path(fixtures, "iglu_example_data_hall.csv"),
+  "synthetic_cgm.csv" = file.path(script_dir, "synthetic_cgm.csv")
+)
 
 num <- function(x) {
   x <- as.numeric(x)
   if (length(x) == 0 || is.na(x)) NULL else x
+}
+
+# A metric iglu cannot compute (NA, or an error such as a too-short trace) is null.
+safe <- function(expr) {
+  tryCatch(suppressMessages(suppressWarnings(expr)), error = function(e) NULL)
 }
 
 subject_metrics <- function(sub) {
@@ -43,10 +55,14 @@ subject_metrics <- function(sub) {
   inr <- in_range_percent(sub, target_ranges = list(c(70, 180), c(70, 140), c(63, 140)))
   q <- quantile_glu(sub, quantiles = c(5, 25, 50, 75, 95))
   ap <- active_percent(sub, tz = "UTC")
-  grid <- suppressWarnings(CGMS2DayByDay(sub, tz = "UTC"))
-  mage_grid <- suppressWarnings(CGMS2DayByDay(sub, dt0 = 5, inter_gap = 45, tz = "UTC"))
-  g <- as.vector(t(grid$gd2d))
-  mg <- as.vector(t(mage_grid$gd2d))
+  grid <- safe(CGMS2DayByDay(sub, tz = "UTC"))
+  mage_grid <- safe(CGMS2DayByDay(sub, dt0 = 5, inter_gap = 45, tz = "UTC"))
+  grid_summary <- function(gr) {
+    if (is.null(gr)) return(NULL)
+    v <- as.vector(t(gr$gd2d))
+    list(dt0 = gr$dt0, days = nrow(gr$gd2d), points = length(v),
+         present = sum(!is.na(v)), sum = sum(v, na.rm = TRUE))
+  }
   list(
     readings = nrow(sub),
     days = as.numeric(difftime(max(sub$time), min(sub$time), units = "days")),
@@ -66,27 +82,15 @@ subject_metrics <- function(sub) {
     in_range_63_140 = num(inr$in_range_63_140),
     quantiles = as.numeric(q[1, c("5", "25", "50", "75", "95")]),
     j_index = num(j_index(sub)$J_index),
-    conga_1h = num(suppressWarnings(conga(sub, n = 1, tz = "UTC"))$CONGA),
-    modd = num(suppressWarnings(modd(sub, tz = "UTC"))$MODD),
-    mage = num(suppressMessages(suppressWarnings(mage(sub, tz = "UTC")))$MAGE),
+    conga_1h = num(safe(conga(sub, n = 1, tz = "UTC"))$CONGA),
+    modd = num(safe(modd(sub, tz = "UTC"))$MODD),
+    mage = num(safe(mage(sub, tz = "UTC"))$MAGE),
     gri = num(gri(sub, tz = "UTC")$GRI),
     lbgi = num(lbgi(sub)$LBGI),
     hbgi = num(hbgi(sub)$HBGI),
     adrr = num(adrr(sub)$ADRR),
-    grid = list(
-      dt0 = grid$dt0,
-      days = nrow(grid$gd2d),
-      points = length(g),
-      present = sum(!is.na(g)),
-      sum = sum(g, na.rm = TRUE)
-    ),
-    mage_grid = list(
-      dt0 = mage_grid$dt0,
-      days = nrow(mage_grid$gd2d),
-      points = length(mg),
-      present = sum(!is.na(mg)),
-      sum = sum(mg, na.rm = TRUE)
-    )
+    grid = grid_summary(grid),
+    mage_grid = grid_summary(mage_grid)
   )
 }
 
@@ -98,8 +102,8 @@ result <- list(
   files = list()
 )
 
-for (f in files) {
-  raw <- read.csv(file.path(fixtures, f), stringsAsFactors = FALSE)
+for (f in names(files)) {
+  raw <- read.csv(files[[f]], stringsAsFactors = FALSE)
   raw$time <- as.POSIXct(raw$time, format = "%Y-%m-%d %H:%M:%S", tz = "UTC")
   subjects <- list()
   for (id in unique(raw$id)) {
@@ -111,5 +115,5 @@ for (f in files) {
   result$files[[f]] <- subjects
 }
 
-writeLines(toJSON(result, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null"), out_path)
+writeLines(toJSON(result, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null"), out_path)
 cat("wrote", out_path, "\n")

@@ -102,34 +102,24 @@ pub fn compute(trace: &Trace, options: &MetricOptions) -> Metrics {
     }
     let nf = n as f64;
     let mut sum = 0.0;
-    let (mut b54, mut b70, mut i180, mut i250, mut a250, mut tight, mut b63, mut a140) = (
-        0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize,
-    );
+    // Cumulative counts, added without branches (CGM values jump between ranges, so
+    // branches mispredict); the five ranges are differences of them.
+    let (mut lt54, mut lt63, mut lt70, mut le180, mut le250, mut gt140, mut tight) =
+        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
     for x in r {
         let g = x.glucose().get();
         sum += g;
         // Boundaries as in iglu below_percent (<), in_range_percent (≥,≤), above_percent (>).
-        if g < 54.0 {
-            b54 += 1;
-        } else if g < 70.0 {
-            b70 += 1;
-        } else if g <= 180.0 {
-            i180 += 1;
-        } else if g <= 250.0 {
-            i250 += 1;
-        } else {
-            a250 += 1;
-        }
-        if (70.0..=140.0).contains(&g) {
-            tight += 1;
-        }
-        if g < 63.0 {
-            b63 += 1;
-        }
-        if g > 140.0 {
-            a140 += 1;
-        }
+        lt54 += usize::from(g < 54.0);
+        lt63 += usize::from(g < 63.0);
+        lt70 += usize::from(g < 70.0);
+        le180 += usize::from(g <= 180.0);
+        le250 += usize::from(g <= 250.0);
+        gt140 += usize::from(g > 140.0);
+        tight += usize::from((70.0..=140.0).contains(&g));
     }
+    let (b54, b70, i180, i250, a250) = (lt54, lt70 - lt54, le180 - lt70, le250 - le180, n - le250);
+    let (b63, a140) = (lt63, gt140);
     let mean = sum / nf;
     m.mean = Some(mean);
     // GMI (%) = 3.31 + 0.02392 × mean; mmol/mol = 12.71 + 4.70587 × mean (Bergenstal 2018).
@@ -144,9 +134,10 @@ pub fn compute(trace: &Trace, options: &MetricOptions) -> Metrics {
     if let (Some(mean), Some(sd)) = (m.mean, m.sd) {
         m.j_index = Some(0.001 * (mean + sd).powi(2));
     }
-    let mut sorted: Vec<f64> = r.iter().map(|x| x.glucose().get()).collect();
-    sorted.sort_by(f64::total_cmp);
-    m.quantiles = Some([5.0, 25.0, 50.0, 75.0, 95.0].map(|p| quantile7(&sorted, p / 100.0)));
+    m.quantiles = quantiles7(
+        r.iter().map(|x| x.glucose().get()),
+        [0.05, 0.25, 0.5, 0.75, 0.95],
+    );
     let pct = |c: usize| c as f64 / nf * 100.0;
     m.ranges = Some(RangePercents {
         below_54: pct(b54),
@@ -164,17 +155,23 @@ pub fn compute(trace: &Trace, options: &MetricOptions) -> Metrics {
         m.gri = Some(gri);
         m.gri_zone = Some(GriZone::of(gri));
     }
-    if let Some((lbgi, hbgi)) = risk::lbgi_hbgi(r) {
+    if let Some((lbgi, hbgi, adrr)) = risk::risk_indices(r) {
         m.lbgi = Some(lbgi);
         m.hbgi = Some(hbgi);
+        m.adrr = Some(adrr);
     }
-    m.adrr = risk::adrr(r);
     m.days = coverage::days(trace);
-    m.active_percent = coverage::active_percent(trace);
+    // iglu derives the grid step and the % active step from the same median spacing.
+    let spacing = grid::spacing_minutes(trace);
+    let median_step = grid::rounded_median(&spacing);
+    m.active_percent =
+        median_step.and_then(|dt0| coverage::active_percent_with(trace, &spacing, dt0));
     if let (Some(days), Some(active)) = (m.days, m.active_percent) {
         m.sufficient = Some(coverage::sufficient(days, active));
     }
-    let day_grid = grid::grid(trace, None, options.inter_gap_minutes);
+    let day_grid = median_step
+        .and_then(grid::day_divisor)
+        .and_then(|dt0| grid::build(trace, dt0, options.inter_gap_minutes));
     if let Some(g) = &day_grid {
         m.conga = variability::conga(g, options.conga_hours);
         m.modd = variability::modd(g);
@@ -188,15 +185,111 @@ pub fn compute(trace: &Trace, options: &MetricOptions) -> Metrics {
     m
 }
 
-/// R type 7 quantile of a non-empty sorted slice: h = (n−1)p, linear between neighbours.
-fn quantile7(sorted: &[f64], p: f64) -> f64 {
-    let n = sorted.len();
-    let h = (n as f64 - 1.0) * p;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(n.saturating_sub(1));
-    let (a, b) = (
-        sorted.get(lo).copied().unwrap_or(f64::NAN),
-        sorted.get(hi).copied().unwrap_or(f64::NAN),
-    );
-    a + (h - lo as f64) * (b - a)
+/// R type 7 quantiles (h = (n−1)p, linear between the neighbouring order statistics) at
+/// ascending probabilities `ps`.
+///
+/// CGM values are nearly always whole mg/dL, so the order statistics are read off a
+/// histogram of whole values (one pass, no sort); any other value falls back to
+/// selection on a copy. Both give the same numbers as sorting.
+fn quantiles7<const N: usize>(
+    values: impl Iterator<Item = f64> + Clone,
+    ps: [f64; N],
+) -> Option<[f64; N]> {
+    const MAX_WHOLE: usize = 2000;
+    let mut counts = vec![0u32; MAX_WHOLE + 1];
+    let mut n = 0usize;
+    for v in values.clone() {
+        let whole = v as usize;
+        if whole > MAX_WHOLE || whole as f64 != v {
+            let mut copy: Vec<f64> = values.collect();
+            return quantiles7_select(&mut copy, ps);
+        }
+        counts[whole] += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return None;
+    }
+    // The k-th smallest value (0-based), walking the histogram forwards (restarting if
+    // a smaller k comes after a larger one, which happens for tiny n).
+    let mut bin = 0usize;
+    let mut below = 0usize; // values in bins before `bin`
+    let mut kth = |k: usize| -> f64 {
+        if k < below {
+            (bin, below) = (0, 0);
+        }
+        while below + counts[bin] as usize <= k {
+            below += counts[bin] as usize;
+            bin += 1;
+        }
+        bin as f64
+    };
+    let mut out = [f64::NAN; N];
+    for (q, p) in out.iter_mut().zip(ps) {
+        let h = (n as f64 - 1.0) * p;
+        let lo = (h.floor() as usize).min(n - 1);
+        let a = kth(lo);
+        let b = kth((lo + 1).min(n - 1));
+        *q = a + (h - lo as f64) * (b - a);
+    }
+    Some(out)
+}
+
+/// [`quantiles7`] by selection on ever smaller parts of `values` (reordered).
+fn quantiles7_select<const N: usize>(values: &mut [f64], ps: [f64; N]) -> Option<[f64; N]> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let mut out = [f64::NAN; N];
+    // Everything before `done` is ≤ everything from `done` on.
+    let mut done = 0usize;
+    for (q, p) in out.iter_mut().zip(ps) {
+        let h = (n as f64 - 1.0) * p;
+        let lo = (h.floor() as usize).min(n - 1);
+        if lo < done {
+            return None; // `ps` not ascending
+        }
+        let (_, &mut a, above) = values[done..].select_nth_unstable_by(lo - done, f64::total_cmp);
+        // The next order statistic is the smallest value above the `lo`-th.
+        let b = if lo + 1 < n {
+            above.iter().copied().fold(f64::INFINITY, f64::min)
+        } else {
+            a
+        };
+        *q = a + (h - lo as f64) * (b - a);
+        done = lo;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod quantile_tests {
+    use super::*;
+
+    /// R: quantile(c(...), c(.05, .25, .5, .75, .95)) (type 7).
+    fn check(values: &[f64], expect: [f64; 5]) {
+        let ps = [0.05, 0.25, 0.5, 0.75, 0.95];
+        let got = quantiles7(values.iter().copied(), ps).unwrap();
+        for (g, e) in got.iter().zip(expect) {
+            assert!((g - e).abs() < 1e-12, "{got:?} vs {expect:?}");
+        }
+        let mut copy = values.to_vec();
+        assert_eq!(quantiles7_select(&mut copy, ps), Some(got));
+    }
+
+    #[test]
+    fn histogram_and_selection_agree_with_r() {
+        check(
+            &[50.0, 60.0, 100.0, 200.0, 300.0],
+            [52.0, 60.0, 100.0, 200.0, 280.0],
+        );
+        check(&[7.0, 1.0, 3.0, 3.0], [1.3, 2.5, 3.0, 4.0, 6.4]);
+        check(&[120.0], [120.0; 5]);
+        check(&[200.0, 100.0], [105.0, 125.0, 150.0, 175.0, 195.0]);
+        // Fractional values take the selection path.
+        let values = [99.5, 100.25, 101.0, 150.0];
+        let got = quantiles7(values.iter().copied(), [0.05, 0.25, 0.5, 0.75, 0.95]).unwrap();
+        assert!((got[1] - 100.0625).abs() < 1e-12, "{got:?}");
+    }
 }

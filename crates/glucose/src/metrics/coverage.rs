@@ -1,7 +1,7 @@
 //! How much data a trace holds: days of data, % time CGM active (iglu `active_percent`,
 //! `R/active_percent.R`, "automatic" range) and consensus data sufficiency.
 
-use super::grid::{median, seconds_between, spacing_minutes};
+use super::grid::{rounded_median, seconds_between, spacing_minutes};
 use crate::reading::Trace;
 
 /// Days of data asked for by the consensus (Battelino et al., Diabetes Care
@@ -33,17 +33,24 @@ pub fn days(trace: &Trace) -> Option<f64> {
 /// a multi-subject data frame; here each trace uses its own spacing, which is what iglu
 /// gives when called on one subject at a time.
 pub fn active_percent(trace: &Trace) -> Option<f64> {
-    let diffs = spacing_minutes(trace);
-    let mut sorted = diffs.clone();
-    let dt0 = median(&mut sorted)?.round_ties_even();
-    if dt0 <= 0.0 {
+    let spacing = spacing_minutes(trace);
+    active_percent_with(trace, &spacing, rounded_median(&spacing)?)
+}
+
+/// [`active_percent`] given the trace's spacing in minutes and its rounded median.
+pub(crate) fn active_percent_with(trace: &Trace, spacing: &[f64], dt0: u32) -> Option<f64> {
+    if dt0 == 0 {
         return None;
     }
+    let dt0 = f64::from(dt0);
+    let diffs = spacing;
     let span_minutes = days(trace)? * 1440.0;
     let expected = (span_minutes.round_ties_even() / dt0).round_ties_even() + 1.0;
     let (mut gap_minutes, mut gaps) = (0.0, 0.0);
-    for &d in &diffs {
-        if d.round_ties_even() > dt0 {
+    for &d in diffs {
+        // round(d) > dt0 (R rounds half to even; dt0 is whole), without a libm call.
+        let half = dt0 + 0.5;
+        if d > half || (d == half && dt0 % 2.0 == 1.0) {
             gap_minutes += d;
             gaps += 1.0;
         }
@@ -86,6 +93,36 @@ mod tests {
         assert_eq!(active_percent(&trace(&[0, 5, 15, 20])), Some(80.0));
         assert_eq!(active_percent(&trace(&[0, 5, 10, 15])), Some(100.0));
         assert_eq!(active_percent(&trace(&[0])), None);
+    }
+
+    #[test]
+    fn a_spacing_of_dt0_and_a_half_is_a_gap_only_when_it_rounds_up() {
+        // Median 5 min; one 5.5-minute spacing rounds to 6 (> 5): a gap of 0.5 min,
+        // missing round(0.1) = 0. With median 6, 6.5 rounds to 6: no gap.
+        let five = trace(&[0, 5, 10, 15]);
+        assert_eq!(active_percent(&five), Some(100.0));
+        let mut seconds = vec![0i64, 300, 600, 930, 1230];
+        let t = |s: &[i64]| {
+            let t0 = jiff::Timestamp::from_second(0).unwrap();
+            let readings = s
+                .iter()
+                .map(|&x| {
+                    let at = t0 + jiff::SignedDuration::from_secs(x);
+                    Reading::new(
+                        at,
+                        at.to_zoned(jiff::tz::TimeZone::UTC).datetime(),
+                        GlucoseMgDl::new(100.0).unwrap(),
+                        Censoring::Exact,
+                    )
+                })
+                .collect();
+            Trace::new("s", readings).0
+        };
+        // Spacings 5, 5, 5.5, 5 → expected round(20.5/5)+1 = 5, gap 5.5 → missing 0.
+        assert_eq!(active_percent(&t(&seconds)), Some(100.0));
+        // Spacings 6, 6, 6.5, 6: 6.5 rounds to 6 → no gap at all.
+        seconds = vec![0, 360, 720, 1110, 1470];
+        assert_eq!(active_percent(&t(&seconds)), Some(100.0));
     }
 
     #[test]

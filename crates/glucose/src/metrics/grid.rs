@@ -18,12 +18,16 @@
 //! daylight-saving change shifts later points by the hour instead of repeating or
 //! skipping wall-clock times.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use crate::reading::Trace;
 
 /// Minutes in a day.
 const DAY_MINUTES: u32 = 1440;
+
+/// Longest span, in days, that gets a grid (about ten years). iglu has no limit; without
+/// one, a file with two readings centuries apart would ask for gigabytes.
+pub const MAX_GRID_DAYS: usize = 3660;
 
 /// Glucose interpolated on iglu's regular grid: one row per day, `dt0` minutes apart.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +35,9 @@ pub struct Grid {
     dt0_minutes: u32,
     days: usize,
     midnight: Timestamp,
-    values: Vec<Option<f64>>,
+    /// NaN where iglu has `NA` (kept as NaN internally: half the memory of
+    /// `Option<f64>`, and what the MAGE scan works on).
+    values: Vec<f64>,
 }
 
 impl Grid {
@@ -56,15 +62,29 @@ impl Grid {
         self.midnight
     }
 
-    /// The values, row-major (`days × points_per_day`); `None` where iglu has `NA`.
-    pub fn values(&self) -> &[Option<f64>] {
-        &self.values
+    /// Number of points, `days × points_per_day`.
+    pub fn len(&self) -> usize {
+        self.values.len()
     }
 
-    /// One day's row.
-    pub fn row(&self, day: usize) -> Option<&[Option<f64>]> {
-        let n = self.points_per_day();
-        self.values.get(day * n..(day + 1) * n)
+    /// Whether the grid has no points (never true for a built grid).
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Point `k` (row-major); `None` where iglu has `NA` or past the end.
+    pub fn get(&self, k: usize) -> Option<f64> {
+        self.values.get(k).copied().filter(|v| !v.is_nan())
+    }
+
+    /// The values, row-major (`days × points_per_day`); `None` where iglu has `NA`.
+    pub fn values(&self) -> impl Iterator<Item = Option<f64>> + '_ {
+        self.values.iter().map(|v| (!v.is_nan()).then_some(*v))
+    }
+
+    /// The values with NaN for `NA`, row-major.
+    pub(crate) fn raw(&self) -> &[f64] {
+        &self.values
     }
 }
 
@@ -74,24 +94,32 @@ impl Grid {
 pub fn grid_step(trace: &Trace, dt0_minutes: Option<u32>) -> Option<u32> {
     let dt0 = match dt0_minutes {
         Some(dt0) => dt0,
-        None => {
-            let mut gaps = spacing_minutes(trace);
-            let median = median(&mut gaps)?;
-            let rounded = median.round_ties_even();
-            if !(0.0..=f64::from(u32::MAX)).contains(&rounded) {
-                return None;
-            }
-            rounded as u32
-        }
+        None => rounded_median(&spacing_minutes(trace))?,
     };
+    day_divisor(dt0)
+}
+
+/// The median of `spacing` (minutes), rounded half to even as R's `round`; `None` if
+/// empty or out of range.
+pub(crate) fn rounded_median(spacing: &[f64]) -> Option<u32> {
+    let mut scratch = spacing.to_vec();
+    let rounded = median(&mut scratch)?.round_ties_even();
+    if !(0.0..=f64::from(u32::MAX)).contains(&rounded) {
+        return None;
+    }
+    Some(rounded as u32)
+}
+
+/// iglu's adjustment of a step that does not divide a day: above 20 minutes it becomes
+/// 20, below it goes to the nearest multiple of 5 (a remainder of exactly 2.5 cannot
+/// occur for whole minutes). `None` for 0.
+pub(crate) fn day_divisor(dt0: u32) -> Option<u32> {
     if dt0 == 0 {
         return None;
     }
     if DAY_MINUTES.is_multiple_of(dt0) {
         return Some(dt0);
     }
-    // iglu: steps above 20 min become 20; smaller ones go to the nearest multiple of 5,
-    // a remainder of exactly 2.5 being impossible for whole minutes.
     if dt0 > 20 {
         return Some(20);
     }
@@ -107,20 +135,28 @@ pub fn grid_step(trace: &Trace, dt0_minutes: Option<u32>) -> Option<u32> {
 ///
 /// `dt0_minutes` is the grid step (`None`: iglu's automatic choice, see [`grid_step`]);
 /// `inter_gap_minutes` is the longest gap interpolated across (iglu default 45).
-/// Returns `None` with fewer than two readings, or when the step exceeds
-/// `inter_gap_minutes` (where iglu stops with an error).
+/// Returns `None` with fewer than two readings, when the step exceeds
+/// `inter_gap_minutes` (where iglu stops with an error), or when the readings span more
+/// than [`MAX_GRID_DAYS`].
 pub fn grid(trace: &Trace, dt0_minutes: Option<u32>, inter_gap_minutes: f64) -> Option<Grid> {
+    build(trace, grid_step(trace, dt0_minutes)?, inter_gap_minutes)
+}
+
+/// [`grid`] with the step already chosen (a divisor of a day).
+pub(crate) fn build(trace: &Trace, dt0: u32, inter_gap_minutes: f64) -> Option<Grid> {
     let readings = trace.readings();
     let (first, last) = (readings.first()?, readings.last()?);
-    if readings.len() < 2 {
+    if readings.len() < 2 || dt0 == 0 {
         return None;
     }
-    let dt0 = grid_step(trace, dt0_minutes)?;
     if f64::from(dt0) > inter_gap_minutes {
         return None;
     }
     let span_days = seconds_between(first.utc(), last.utc()) / 86_400.0;
     let days = (span_days + 1.0).ceil() as usize;
+    if days > MAX_GRID_DAYS {
+        return None;
+    }
     let since_midnight = first
         .local()
         .time()
@@ -156,32 +192,30 @@ pub fn grid(trace: &Trace, dt0_minutes: Option<u32>, inter_gap_minutes: f64) -> 
 }
 
 /// R `approx` (linear, rule 1) at `v`, with `times[i] <= v < times[i + 1]` unless `v` is
-/// outside the readings; `None` outside them or strictly inside a gap longer than
-/// `inter_gap_minutes`.
-fn interpolate(
-    times: &[f64],
-    glucose: &[f64],
-    i: usize,
-    v: f64,
-    inter_gap_minutes: f64,
-) -> Option<f64> {
-    let (&x0, &y0) = (times.get(i)?, glucose.get(i)?);
-    if v < x0 {
-        return None;
-    }
+/// outside the readings; NaN outside them and strictly inside a gap longer than
+/// `inter_gap_minutes` (iglu's `NA`).
+fn interpolate(times: &[f64], glucose: &[f64], i: usize, v: f64, inter_gap_minutes: f64) -> f64 {
+    let (Some(&x0), Some(&y0)) = (times.get(i), glucose.get(i)) else {
+        return f64::NAN;
+    };
     if v == x0 {
-        return Some(y0);
+        return y0;
     }
-    let (&x1, &y1) = (times.get(i + 1)?, glucose.get(i + 1)?);
+    let (Some(&x1), Some(&y1)) = (times.get(i + 1), glucose.get(i + 1)) else {
+        return f64::NAN;
+    };
+    if v < x0 {
+        return f64::NAN;
+    }
     if v == x1 {
-        return Some(y1);
+        return y1;
     }
     // iglu blanks grid points strictly between two readings more than inter_gap apart.
     if (x1 - x0) / 60.0 > inter_gap_minutes {
-        return None;
+        return f64::NAN;
     }
     // Same expression and evaluation order as R's approx1 (src/library/stats/src/approx.c).
-    Some(y0 + (y1 - y0) * ((v - x0) / (x1 - x0)))
+    y0 + (y1 - y0) * ((v - x0) / (x1 - x0))
 }
 
 /// Spacing between consecutive readings, minutes.
@@ -193,24 +227,26 @@ pub(crate) fn spacing_minutes(trace: &Trace) -> Vec<f64> {
         .collect()
 }
 
-/// Seconds from `a` to `b`, with sub-second precision.
+/// Seconds from `a` to `b`, with sub-second precision (whole seconds exactly).
 pub(crate) fn seconds_between(a: Timestamp, b: Timestamp) -> f64 {
-    let d: SignedDuration = b.duration_since(a);
-    d.as_secs_f64()
+    let seconds = b.as_second() - a.as_second();
+    let nanos = b.subsec_nanosecond() - a.subsec_nanosecond();
+    seconds as f64 + f64::from(nanos) / 1e9
 }
 
-/// Median as R computes it (mean of the two middle values for an even count).
+/// Median as R computes it (mean of the two middle values for an even count). Reorders
+/// `values`.
 pub(crate) fn median(values: &mut [f64]) -> Option<f64> {
     let n = values.len();
     if n == 0 {
         return None;
     }
-    values.sort_by(f64::total_cmp);
-    let upper = values.get(n / 2).copied()?;
+    let (below, &mut upper, _) = values.select_nth_unstable_by(n / 2, f64::total_cmp);
     if n % 2 == 1 {
         Some(upper)
     } else {
-        let lower = values.get(n / 2 - 1).copied()?;
+        // The lower middle value is the largest of the values before the upper one.
+        let lower = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         Some((lower + upper) / 2.0)
     }
 }
@@ -219,6 +255,7 @@ pub(crate) fn median(values: &mut [f64]) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::{Censoring, GlucoseMgDl, Reading};
+    use jiff::SignedDuration;
 
     /// A trace with readings at `(minutes after 2020-01-01 00:00 UTC, mg/dL)`.
     fn trace(points: &[(i64, f64)]) -> Trace {
@@ -246,9 +283,9 @@ mod tests {
         let g = grid(&trace(points), dt0, 45.0).unwrap();
         assert_eq!(g.dt0_minutes(), expect.0, "dt0");
         assert_eq!(g.days(), expect.1, "days");
-        assert_eq!(g.values().len(), g.days() * g.points_per_day());
+        assert_eq!(g.len(), g.days() * g.points_per_day());
         for &(k, v) in expect.2 {
-            assert_eq!(g.values()[k], v, "point {k}");
+            assert_eq!(g.get(k), v, "point {k}");
         }
     }
 
@@ -299,6 +336,20 @@ mod tests {
         // Exactly one day of span → 2 rows; a day and a minute → 3 rows.
         check(&[(0, 100.0), (1440, 100.0)], Some(5), (5, 2, &[]));
         check(&[(0, 100.0), (1441, 100.0)], Some(5), (5, 3, &[]));
+    }
+
+    #[test]
+    fn spans_beyond_ten_years_get_no_grid() {
+        let decade = 1440 * MAX_GRID_DAYS as i64;
+        assert!(
+            grid(
+                &trace(&[(0, 100.0), (decade - 1440 * 2, 100.0)]),
+                Some(5),
+                45.0
+            )
+            .is_some()
+        );
+        assert!(grid(&trace(&[(0, 100.0), (decade, 100.0)]), Some(5), 45.0).is_none());
     }
 
     #[test]

@@ -56,21 +56,17 @@ pub fn mage(grid: &Grid, options: &MageOptions) -> Option<f64> {
     if short >= long {
         std::mem::swap(&mut short, &mut long);
     }
-    let values = grid.values();
-    let first = values.iter().position(Option::is_some)?;
-    let last = values.iter().rposition(Option::is_some)?;
-    let gl: Vec<f64> = values
-        .get(first..=last)?
-        .iter()
-        .map(|v| v.unwrap_or(f64::NAN))
-        .collect();
+    let values = grid.raw();
+    let first = values.iter().position(|v| !v.is_nan())?;
+    let last = values.iter().rposition(|v| !v.is_nan())?;
+    let gl = values.get(first..=last)?;
     if gl.len() < 7 || gl.len() < long {
         return None;
     }
 
     // (MAGE, segment duration in minutes) for every direction that has excursions.
     let mut rows: Vec<(f64, f64)> = Vec::new();
-    for (start, end) in segments(&gl, dt0, options.max_gap_minutes) {
+    for (start, end) in segments(gl, dt0, options.max_gap_minutes) {
         let Some(segment) = gl.get(start..end) else {
             continue;
         };
@@ -269,28 +265,66 @@ fn extreme(gl: &[f64], s1: usize, s2: usize, kind: Turn) -> Option<(usize, f64)>
 /// Trailing moving average over `width` points ignoring gaps (zoo `rollapply`, right
 /// aligned, `na.rm = TRUE`), with the first `width` values set to the `width`-th, as iglu
 /// does. `NaN` where a window holds no value.
+///
+/// Each window is summed on its own, in order, as R does: a running sum would drift and
+/// turn exact ties between the two averages into sign changes. For speed, [`LANES`]
+/// neighbouring windows are summed side by side, and a gap adds 0.0, which leaves a sum
+/// unchanged; every window's sum is still exactly that of its own values in order.
 fn moving_average(gl: &[f64], width: usize) -> Vec<f64> {
     let n = gl.len();
     let mut out = vec![f64::NAN; n];
-    for i in width.saturating_sub(1)..n {
-        let window = &gl[i + 1 - width..=i];
-        let (sum, count) = window
-            .iter()
-            .filter(|v| !v.is_nan())
-            .fold((0.0, 0usize), |(s, c), v| (s + v, c + 1));
-        out[i] = if count == 0 {
-            f64::NAN
-        } else {
-            sum / count as f64
-        };
+    if width == 0 || width > n {
+        return out;
     }
-    if let Some(&fill) = out.get(width - 1) {
-        for v in out.iter_mut().take(width) {
-            *v = fill;
+    let clean: Vec<f64> = gl
+        .iter()
+        .map(|v| if v.is_nan() { 0.0 } else { *v })
+        .collect();
+    // Values present before each index (exact integer prefix counts).
+    let mut present = Vec::with_capacity(n + 1);
+    present.push(0usize);
+    for v in gl {
+        present.push(present[present.len() - 1] + usize::from(!v.is_nan()));
+    }
+    let mut i = width - 1;
+    while i < n {
+        let mut sums = [0.0f64; LANES];
+        if i + LANES <= n {
+            for j in 0..width {
+                let from = i + 1 - width + j;
+                if let Ok(chunk) = <&[f64; LANES]>::try_from(&clean[from..from + LANES]) {
+                    for (sum, v) in sums.iter_mut().zip(chunk) {
+                        *sum += v;
+                    }
+                }
+            }
+        } else {
+            for (l, sum) in sums.iter_mut().enumerate().take(n - i) {
+                for v in &clean[i + l + 1 - width..=i + l] {
+                    *sum += v;
+                }
+            }
         }
+        for (l, sum) in sums.iter().enumerate().take((n - i).min(LANES)) {
+            let at = i + l;
+            let count = present[at + 1] - present[at + 1 - width];
+            out[at] = if count == 0 {
+                f64::NAN
+            } else {
+                sum / count as f64
+            };
+        }
+        i += LANES;
+    }
+    let fill = out[width - 1];
+    for v in out.iter_mut().take(width) {
+        *v = fill;
     }
     out
 }
+
+/// Windows summed side by side in [`moving_average`].
+const LANES: usize = 16;
 
 /// Sample SD (n − 1) of the values present; `None` with fewer than two.
 fn sample_sd(gl: &[f64]) -> Option<f64> {

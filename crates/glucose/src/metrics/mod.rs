@@ -20,7 +20,7 @@ pub use variability::{conga, modd};
 /// Options for [`compute`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricOptions {
-    /// CONGA lag in hours (iglu default n = 1).
+    /// CONGA lag in hours: 1 here; iglu's `conga` defaults to 24 (docs/metrics.md).
     pub conga_hours: f64,
     /// Maximum gap interpolated on the iglu grid, minutes (iglu default 45).
     pub inter_gap_minutes: f64,

@@ -73,22 +73,65 @@ fn bg_scale(mg_dl: f64) -> f64 {
     mg_dl.ln().powf(1.084) - 5.381
 }
 
+/// [`bg_scale`] memoised for whole mg/dL values, which almost all CGM readings are (one
+/// `ln` and one `powf` per distinct value instead of per reading; same results).
+struct Scale {
+    whole: Vec<f64>,
+}
+
+impl Scale {
+    /// Whole values up to this are memoised; others are computed each time.
+    const MAX_WHOLE: usize = 2000;
+
+    fn new() -> Self {
+        Self {
+            whole: vec![f64::NAN; Self::MAX_WHOLE + 1],
+        }
+    }
+
+    fn at(&mut self, mg_dl: f64) -> f64 {
+        // `as` saturates, so the round trip is exact only for whole values in range.
+        let whole = mg_dl as usize;
+        if whole <= Self::MAX_WHOLE && whole as f64 == mg_dl {
+            let slot = &mut self.whole[whole];
+            if slot.is_nan() {
+                *slot = bg_scale(mg_dl);
+            }
+            *slot
+        } else {
+            bg_scale(mg_dl)
+        }
+    }
+}
+
 /// iglu's risk weight: r = 22.77·f². (Kovatchev's published form is 10·f²; iglu's
 /// `lbgi`, `hbgi` and `adrr` all use 22.77, and parity with iglu is the contract.)
 const RISK_FACTOR: f64 = 22.77;
+
+/// LBGI, HBGI and ADRR in one pass over the readings, sharing the memoised scale
+/// (what [`crate::metrics::compute`] uses; same numbers as [`lbgi_hbgi`] and [`adrr`]).
+pub(crate) fn risk_indices(readings: &[Reading]) -> Option<(f64, f64, f64)> {
+    let mut scale = Scale::new();
+    let (lbgi, hbgi) = lbgi_hbgi_with(readings, &mut scale)?;
+    Some((lbgi, hbgi, adrr_with(readings, &mut scale)?))
+}
 
 /// Low and high blood glucose indices (iglu `lbgi`, `hbgi`; Kovatchev et al., Diabetes
 /// Technol Ther 2005;7:849): the mean over all readings of 22.77·min(f, 0)² for
 /// readings below 112.5 mg/dL, and of 22.77·max(f, 0)² for readings at or above it.
 /// `None` without readings.
 pub fn lbgi_hbgi(readings: &[Reading]) -> Option<(f64, f64)> {
+    lbgi_hbgi_with(readings, &mut Scale::new())
+}
+
+fn lbgi_hbgi_with(readings: &[Reading], scale: &mut Scale) -> Option<(f64, f64)> {
     if readings.is_empty() {
         return None;
     }
     let (mut low, mut high) = (0.0, 0.0);
     for r in readings {
         let g = r.glucose().get();
-        let f = bg_scale(g);
+        let f = scale.at(g);
         if g < 112.5 {
             low += f.min(0.0).powi(2);
         } else {
@@ -104,14 +147,39 @@ pub fn lbgi_hbgi(readings: &[Reading]) -> Option<(f64, f64)> {
 /// 22.77·min(f_min, 0)² over that day's readings; then the mean over days.
 /// `None` without readings.
 pub fn adrr(readings: &[Reading]) -> Option<f64> {
+    adrr_with(readings, &mut Scale::new())
+}
+
+fn adrr_with(readings: &[Reading], scale: &mut Scale) -> Option<f64> {
+    // Readings are in time order, so a day's readings mostly come in one run; the map is
+    // only touched when the local date changes (it can go back across a clock change).
     let mut days: BTreeMap<jiff::civil::Date, (f64, f64)> = BTreeMap::new();
-    for r in readings {
-        let f = bg_scale(r.glucose().get());
-        let day = days
-            .entry(r.local().date())
+    let mut run: Option<(jiff::civil::Date, f64, f64)> = None;
+    let close = |days: &mut BTreeMap<_, _>, (date, lo, hi): (jiff::civil::Date, f64, f64)| {
+        let day: &mut (f64, f64) = days
+            .entry(date)
             .or_insert((f64::INFINITY, f64::NEG_INFINITY));
-        day.0 = day.0.min(f);
-        day.1 = day.1.max(f);
+        day.0 = day.0.min(lo);
+        day.1 = day.1.max(hi);
+    };
+    for r in readings {
+        let f = scale.at(r.glucose().get());
+        let date = r.local().date();
+        match &mut run {
+            Some((d, lo, hi)) if *d == date => {
+                *lo = lo.min(f);
+                *hi = hi.max(f);
+            }
+            _ => {
+                if let Some(done) = run.take() {
+                    close(&mut days, done);
+                }
+                run = Some((date, f, f));
+            }
+        }
+    }
+    if let Some(done) = run {
+        close(&mut days, done);
     }
     if days.is_empty() {
         return None;

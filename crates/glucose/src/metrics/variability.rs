@@ -12,42 +12,42 @@ use super::grid::Grid;
 pub fn conga(grid: &Grid, hours: f64) -> Option<f64> {
     let per_hour = (60.0 / f64::from(grid.dt0_minutes())).round_ties_even();
     let lag = (per_hour * hours).round_ties_even();
-    if lag.is_nan() || lag < 1.0 || lag > grid.values().len() as f64 {
+    if lag.is_nan() || lag < 1.0 || lag > grid.len() as f64 {
         return None;
     }
-    sample_sd(lagged(grid.values(), lag as usize).map(|(a, b)| b - a))
+    lagged_sd(grid.raw(), lag as usize)
 }
 
 /// Mean of daily differences (Service & Nelson, Diabetes Care 1980;3:58; iglu `modd`
 /// with `lag = 1`): the mean absolute difference between grid values at the same time
 /// on consecutive days, over the pairs where both exist. `None` if there is no pair.
 pub fn modd(grid: &Grid) -> Option<f64> {
-    let (mut sum, mut count) = (0.0, 0usize);
-    for (a, b) in lagged(grid.values(), grid.points_per_day()) {
-        sum += (b - a).abs();
-        count += 1;
-    }
+    let (sum, count) = lagged_sum(grid.raw(), grid.points_per_day(), |d| d.abs());
     (count > 0).then(|| sum / count as f64)
 }
 
-/// Pairs `(v[i], v[i + lag])` where both exist.
-fn lagged(values: &[Option<f64>], lag: usize) -> impl Iterator<Item = (f64, f64)> + Clone + '_ {
-    values
-        .iter()
-        .zip(values.iter().skip(lag))
-        .filter_map(|(a, b)| Some(((*a)?, (*b)?)))
+/// Sum of `f(v[i + lag] − v[i])` over the pairs where both exist, and their number.
+/// Missing pairs add 0.0, which leaves the sum unchanged, so the result is that of
+/// summing the present pairs in order; doing it without branches is faster on traces
+/// with gaps.
+fn lagged_sum(values: &[f64], lag: usize, f: impl Fn(f64) -> f64) -> (f64, usize) {
+    let (mut sum, mut count) = (0.0, 0usize);
+    for (a, b) in values.iter().zip(values.iter().skip(lag)) {
+        let both = !a.is_nan() && !b.is_nan();
+        sum += if both { f(b - a) } else { 0.0 };
+        count += usize::from(both);
+    }
+    (sum, count)
 }
 
-/// Sample SD (n − 1), two passes; `None` with fewer than two values.
-fn sample_sd(values: impl Iterator<Item = f64> + Clone) -> Option<f64> {
-    let (sum, n) = values
-        .clone()
-        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+/// Sample SD (n − 1) of the lag differences, two passes; `None` with fewer than two.
+fn lagged_sd(values: &[f64], lag: usize) -> Option<f64> {
+    let (sum, n) = lagged_sum(values, lag, |d| d);
     if n < 2 {
         return None;
     }
     let mean = sum / n as f64;
-    let ss: f64 = values.map(|v| (v - mean) * (v - mean)).sum();
+    let (ss, _) = lagged_sum(values, lag, |d| (d - mean) * (d - mean));
     Some((ss / (n - 1) as f64).sqrt())
 }
 
