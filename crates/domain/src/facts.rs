@@ -750,7 +750,9 @@ mod tests {
         assert_eq!(s.readings, 4);
         assert_eq!(s.time_in_range_percent, Some(50.0));
         assert_eq!(s.time_below_range_percent, Some(25.0));
-        assert_eq!(s.sensor_wear_percent, Some(90.0));
+        // Four readings 5 minutes apart: the CGM was active all the time; the caller's
+        // estimate is only a fallback for when the metrics cannot say.
+        assert_eq!(s.sensor_wear_percent, Some(100.0));
         let mut log = FactLog::new(PatientId::new(1));
         let mut bad = s.clone();
         bad.to = date(2025, 1, 1);

@@ -91,7 +91,7 @@ pub fn evaluate_review(
         contract,
         facts,
         metrics: &metrics,
-        wear: sensor_wear_percent(&windowed, &metrics, window),
+        wear: sensor_wear_percent(&windowed, window),
         on,
     };
     let goals: Vec<GoalEvaluation> = contract
@@ -153,14 +153,11 @@ fn recommend(
     }
 }
 
-/// Sensor wear: the metrics' active % once the glucose crate computes it; until then,
-/// readings × the usual (median) gap between them, over the window length, capped at
-/// 100 %. The median gap is the device's sampling interval (5 min Dexcom, 15 min Libre
+/// Sensor wear over the whole review window: readings × the usual (median) gap between
+/// them, over the window length, capped at 100 %. (The metrics' active % covers only
+/// first to last reading, so it would miss weeks without the sensor at either end.) The median gap is the device's sampling interval (5 min Dexcom, 15 min Libre
 /// history) whatever the device, so this works without knowing it.
-fn sensor_wear_percent(trace: &Trace, metrics: &Metrics, window: ReviewWindow) -> Option<f64> {
-    if let Some(active) = metrics.active_percent {
-        return Some(active);
-    }
+fn sensor_wear_percent(trace: &Trace, window: ReviewWindow) -> Option<f64> {
     let span = (window.to.as_second() - window.from.as_second()) as f64;
     if span <= 0.0 {
         return None;
