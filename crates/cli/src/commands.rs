@@ -2,3 +2,4 @@
 
 pub mod convert;
 pub mod input;
+pub mod policy;

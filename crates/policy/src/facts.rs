@@ -101,7 +101,7 @@ pub struct Facts {
     records: Vec<Vec<FactRecord>>,
 }
 
-const DERIVED_AGE: &str = "derived from date of birth";
+const DERIVED_AGE: &str = "from date of birth";
 
 impl Facts {
     /// No facts.

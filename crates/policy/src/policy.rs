@@ -125,8 +125,10 @@ impl std::fmt::Display for Scope {
 pub struct Source {
     /// Short key criteria refer to (`ta151`).
     pub id: String,
-    /// The document's name ("NICE TA151").
+    /// The document's full name.
     pub document: String,
+    /// How citations name it ("NICE TA151"); the full name when absent.
+    pub short: Option<String>,
     /// Where to read it.
     pub url: Option<String>,
 }
@@ -420,6 +422,7 @@ struct RawPolicy {
 struct RawSource {
     id: String,
     document: String,
+    short: Option<String>,
     url: Option<String>,
 }
 
@@ -626,6 +629,7 @@ impl Policy {
             .map(|s| Source {
                 id: s.id,
                 document: s.document,
+                short: s.short,
                 url: s.url,
             })
             .collect();
@@ -771,7 +775,9 @@ impl Policy {
         let document = self
             .sources
             .get(citation.source)
-            .map_or("(unknown source)", |s| s.document.as_str());
+            .map_or("(unknown source)", |s| {
+                s.short.as_deref().unwrap_or(&s.document)
+            });
         match &citation.section {
             Some(section) => format!("{document} §{section}"),
             None => document.to_owned(),

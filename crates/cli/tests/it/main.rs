@@ -2,3 +2,4 @@
 //! built executable on small synthetic inputs.
 
 mod convert;
+mod policy;
