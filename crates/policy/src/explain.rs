@@ -415,13 +415,46 @@ impl Evaluation<'_> {
             (Stage::Continuation, Outcome::NotEligible) => "discontinue, recording the reasons; the person may ask for reconsideration with new clinical information".to_owned(),
             (_, Outcome::NeedsEvidence) => "collect the evidence listed, then check again".to_owned(),
             (Stage::Initiation, Outcome::NotEligible) => "outside this policy: the clinician may submit an individual funding request (IFR) if the person is clinically exceptional".to_owned(),
-            (Stage::Initiation, Outcome::Eligible) => match approval.route {
-                crate::policy::Route::CriteriaBased => "start under criteria-based access".to_owned(),
-                crate::policy::Route::PriorApproval if approval.auto_approve && self.gaps().is_empty() => {
-                    "submit for prior approval: a clean request may be approved automatically".to_owned()
+            (Stage::Initiation, Outcome::Eligible) => {
+                let complete = self.gaps().is_empty();
+                let mut next = match approval.route {
+                    crate::policy::Route::CriteriaBased => {
+                        "start under criteria-based access".to_owned()
+                    }
+                    crate::policy::Route::PriorApproval if !complete => {
+                        "collect the required evidence listed, then submit to the commissioner for prior approval".to_owned()
+                    }
+                    crate::policy::Route::PriorApproval if approval.auto_approve => {
+                        "submit for prior approval: a clean request may be approved automatically".to_owned()
+                    }
+                    crate::policy::Route::PriorApproval => {
+                        "submit to the commissioner for prior approval".to_owned()
+                    }
+                };
+                if let Some(c) = &self.policy.continuation {
+                    match c.trial {
+                        Some(trial) => {
+                            let _ = write!(next, "; a trial of {trial}, reviewed every {}", c.review_interval);
+                        }
+                        None => {
+                            let _ = write!(next, "; reviewed every {}", c.review_interval);
+                        }
+                    }
                 }
-                crate::policy::Route::PriorApproval => "submit to the commissioner for prior approval".to_owned(),
-            },
+                if let Some(p) = &self.policy.prescribing {
+                    let _ = write!(next, "; prescribing: {}", p.setting.label());
+                    if !p.primary_care_prescribing {
+                        next.push_str(", no primary-care prescribing");
+                    }
+                    if !p.primary_care_monitoring {
+                        next.push_str(", no primary-care monitoring");
+                    }
+                }
+                if let Some(cap) = self.policy.cohort.as_ref().and_then(|c| c.cap) {
+                    let _ = write!(next, "; the cohort is capped at {cap} patients: check capacity");
+                }
+                next
+            }
         }
     }
 }

@@ -392,8 +392,8 @@ struct RawPolicy {
     scope: Spanned<String>,
     area: Option<String>,
     version: String,
-    effective_from: toml::value::Datetime,
-    effective_until: Option<toml::value::Datetime>,
+    effective_from: Spanned<toml::value::Datetime>,
+    effective_until: Option<Spanned<toml::value::Datetime>>,
     #[serde(default)]
     summary: String,
     #[serde(default)]
@@ -607,11 +607,12 @@ impl Policy {
                 ));
             }
         };
-        let date = |d: &toml::value::Datetime, key: &str| {
-            toml_date(d).ok_or_else(|| Error::Policy {
-                file: file.to_owned(),
-                line: 1,
-                reason: format!("`{key}` must be a date such as 2023-12-19"),
+        let date = |d: &Spanned<toml::value::Datetime>, key: &str| {
+            toml_date(d.get_ref()).ok_or_else(|| {
+                ctx.error(
+                    d.span(),
+                    format!("`{key}` must be a date such as 2023-12-19"),
+                )
             })
         };
         let effective_from = date(&raw.effective_from, "effective_from")?;
