@@ -1,6 +1,11 @@
 //! Evaluating every shipped policy (initiation, and continuation where a policy has it)
 //! for 100,000 synthetic patients. Target: under 1 second on one core (issue 3).
 //! Patients are generated here from a fixed seed; no real data.
+//!
+//! Recorded 2026-11-23, `taskset -c 1 cargo bench -p diapath-policy` on the shared
+//! 2-core development machine (load average about 2.8): 11 policies, 15 evaluations per
+//! patient (initiation, plus continuation for the 4 policies that have it), 100,000
+//! patients: 413 ms (402–429 ms), about 275 ns per evaluation.
 
 use std::hint::black_box;
 

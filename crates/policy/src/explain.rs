@@ -575,15 +575,17 @@ pub fn show(policy: &Policy) -> String {
         }
     }
     let _ = writeln!(out, "\nApproval: {}", policy.approval.route.label());
-    let _ = writeln!(
-        out,
-        "Clean requests auto-approved: {}",
-        if policy.approval.auto_approve {
-            "yes"
-        } else {
-            "no"
-        }
-    );
+    if policy.approval.route == crate::policy::Route::PriorApproval {
+        let _ = writeln!(
+            out,
+            "Clean requests auto-approved: {}",
+            if policy.approval.auto_approve {
+                "yes"
+            } else {
+                "no"
+            }
+        );
+    }
     if let Some(p) = &policy.prescribing {
         let yes_no = |b: bool| if b { "allowed" } else { "not allowed" };
         let _ = writeln!(
@@ -734,7 +736,11 @@ impl Report {
                 None => e.reason.clone(),
             })
             .collect();
-        list(&mut out, "Evidence to collect:", &evidence);
+        list(
+            &mut out,
+            "Evidence to collect (where a criterion has alternatives, evidence that meets one is enough):",
+            &evidence,
+        );
         list(
             &mut out,
             "What would change the outcome (each needed):",
