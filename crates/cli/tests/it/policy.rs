@@ -385,3 +385,32 @@ fn every_subcommand_has_help() {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
 }
+
+/// What a clinician reads: the full text of `show` and of a refusal, pinned as snapshots
+/// (crates/cli/tests/it/snapshots/).
+#[test]
+fn show_and_check_text_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    insta::assert_snapshot!(
+        "show_ta151",
+        ok(&["show", "nice-ta151-csii-12-and-over"], dir.path())
+    );
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/examples/facts-ta151.json"
+    );
+    insta::assert_snapshot!(
+        "check_ta151_refused",
+        ok(
+            &[
+                "check",
+                "nice-ta151-csii-12-and-over",
+                "--facts",
+                example,
+                "--on",
+                "2026-11-01"
+            ],
+            dir.path()
+        )
+    );
+}
