@@ -135,36 +135,35 @@ impl Facts {
 
     /// The fact as known on `on`: the latest record dated on or before it. Records dated
     /// after `on` are ignored, so re-running an evaluation for a past date gives the
-    /// result that was given then. `age_years`, when not recorded, is derived from
-    /// `date_of_birth`.
+    /// result that was given then. `age_years` is worked out from `date_of_birth` when
+    /// that is known, else the latest recorded age is used.
     pub fn current(&self, fact: FactId, on: Date) -> Option<Observed<'_>> {
+        // Age is exact from the date of birth on any date; a recorded age is only right on
+        // the day it was recorded, so it is the fallback.
+        if fact == catalogue::AGE_YEARS
+            && let Some(birth) = self.current(catalogue::DATE_OF_BIRTH, on)
+            && let FactValue::Date(born) = birth.value
+            && let Some(age) = age_on(born, on)
+        {
+            return Some(Observed {
+                fact,
+                value: FactValue::Int(age),
+                date: on,
+                provenance: DERIVED_AGE,
+            });
+        }
         let mut best: Option<&FactRecord> = None;
         for record in self.records(fact) {
             if record.date <= on && best.is_none_or(|b| record.date >= b.date) {
                 best = Some(record);
             }
         }
-        if let Some(record) = best {
-            return Some(Observed {
-                fact,
-                value: record.value,
-                date: record.date,
-                provenance: &record.provenance,
-            });
-        }
-        if fact == catalogue::AGE_YEARS {
-            let observed = self.current(catalogue::DATE_OF_BIRTH, on)?;
-            let FactValue::Date(born) = observed.value else {
-                return None;
-            };
-            return Some(Observed {
-                fact,
-                value: FactValue::Int(age_on(born, on)?),
-                date: on,
-                provenance: DERIVED_AGE,
-            });
-        }
-        None
+        best.map(|record| Observed {
+            fact,
+            value: record.value,
+            date: record.date,
+            provenance: &record.provenance,
+        })
     }
 
     /// Parses a facts file (docs/facts.md). `name` is used in error messages; JSON when
