@@ -313,8 +313,9 @@ fn lint(file: &Path, tests: Option<&Path>) -> anyhow::Result<bool> {
     }
     let criteria =
         policy.criteria.len() + policy.continuation.as_ref().map_or(0, |c| c.criteria.len());
+    let plural = if advice.len() == 1 { "" } else { "s" };
     println!(
-        "{}: policy `{}` version {} loads ({} criteria, {} warnings)",
+        "{}: policy `{}` version {} loads ({} criteria, {} warning{plural})",
         file.display(),
         policy.id,
         policy.version,

@@ -65,6 +65,7 @@ fn list_shows_every_shipped_policy() {
         "nice-ng28-iscgm-adults-type-2",
         "nice-ta943-hcl",
         "nhse-flash-2019",
+        "mse-srp-066-csii",
         "east-kent-freestyle-libre",
         "example-local-flash-continuation",
     ] {
