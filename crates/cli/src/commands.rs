@@ -3,6 +3,7 @@
 pub mod convert;
 pub mod input;
 pub mod metrics;
+pub mod policy;
 pub mod report;
 pub mod simulate;
 

@@ -1,5 +1,6 @@
 //! The `diapath` binary: parses the command line and hands each command to its module.
 
+mod clock;
 mod commands;
 
 use clap::{Parser, Subcommand};
@@ -26,14 +27,23 @@ enum Command {
     Convert(commands::convert::ConvertArgs),
     /// Write a virtual patient's CGM data as a LibreView export (synthetic, deterministic).
     Simulate(commands::simulate::SimulateArgs),
+    /// Eligibility policies: list, show, check a patient's facts, run the test cases,
+    /// lint a local policy.
+    Policy(commands::policy::PolicyArgs),
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<std::process::ExitCode> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Report(args) => commands::report::run(args),
-        Command::Metrics(args) => commands::metrics::run(args),
-        Command::Convert(args) => commands::convert::run(args),
-        Command::Simulate(args) => commands::simulate::run(args),
+        Command::Report(args) => commands::report::run(args)?,
+        Command::Metrics(args) => commands::metrics::run(args)?,
+        Command::Convert(args) => commands::convert::run(args)?,
+        Command::Simulate(args) => commands::simulate::run(args)?,
+        Command::Policy(args) => {
+            if !commands::policy::run(args)? {
+                return Ok(std::process::ExitCode::FAILURE);
+            }
+        }
     }
+    Ok(std::process::ExitCode::SUCCESS)
 }

@@ -45,6 +45,9 @@ pub enum Mutability {
     GrowsWithTime,
     /// Does not change (diabetes type, date of birth).
     Fixed,
+    /// Can change, but not something care aims to change (pregnancy, haemodialysis,
+    /// membership of a commissioned cohort): never offered as a way to become eligible.
+    Circumstance,
 }
 
 /// One entry of the catalogue.
@@ -148,6 +151,15 @@ const fn num(
     }
 }
 
+const fn circumstance(name: &'static str, label: &'static str) -> FactDef {
+    FactDef {
+        name,
+        label,
+        kind: FactKind::Bool,
+        mutability: Mutability::Circumstance,
+    }
+}
+
 const fn date(name: &'static str, label: &'static str) -> FactDef {
     FactDef {
         name,
@@ -187,15 +199,15 @@ pub static CATALOGUE: &[FactDef] = &[
     b("on_mdi", "on multiple daily insulin injections (MDI)"),
     int(
         "mdi_injections_per_day",
-        "insulin injections a day",
+        "insulin injections",
         "a day",
         0,
         20,
     ),
-    b("pregnant", "pregnant"),
-    b("planning_pregnancy", "planning pregnancy"),
+    circumstance("pregnant", "pregnant"),
+    circumstance("planning_pregnancy", "planning pregnancy"),
     date("pregnancy_end_date", "date the pregnancy ended"),
-    b("on_haemodialysis", "on haemodialysis"),
+    circumstance("on_haemodialysis", "on haemodialysis"),
     // Glycaemia.
     int("hba1c_mmol_mol", "HbA1c", "mmol/mol", 10, 250),
     int(
@@ -236,28 +248,28 @@ pub static CATALOGUE: &[FactDef] = &[
     // Hypoglycaemia.
     int(
         "severe_hypos_12m",
-        "severe hypoglycaemia episodes (needing another person's help) in the 12 months before the record",
+        "severe hypoglycaemia episodes (needing another person's help) in the 12 months to the record date",
         "",
         0,
         1000,
     ),
     num(
         "hypo_episodes_per_week",
-        "hypoglycaemia episodes a week",
+        "hypoglycaemia episodes",
         "a week",
         0.0,
         100.0,
     ),
     num(
         "hypo_episodes_per_week_baseline",
-        "baseline hypoglycaemia episodes a week",
+        "baseline hypoglycaemia episodes",
         "a week",
         0.0,
         100.0,
     ),
     num(
         "asymptomatic_hypos_per_week",
-        "asymptomatic hypoglycaemia episodes a week",
+        "asymptomatic hypoglycaemia episodes",
         "a week",
         0.0,
         100.0,
@@ -281,14 +293,14 @@ pub static CATALOGUE: &[FactDef] = &[
     a("fear_of_hypos", "extreme fear of hypoglycaemia"),
     int(
         "dka_or_hypo_admissions_12m",
-        "hospital admissions for DKA or hypoglycaemia in the 12 months before the record",
+        "admissions for DKA or hypoglycaemia in the 12 months to the record date",
         "",
         0,
         1000,
     ),
     int(
         "dka_or_hypo_admissions_12m_baseline",
-        "baseline hospital admissions for DKA or hypoglycaemia in 12 months",
+        "baseline admissions for DKA or hypoglycaemia in 12 months",
         "",
         0,
         1000,
@@ -320,7 +332,7 @@ pub static CATALOGUE: &[FactDef] = &[
     a("competent_insulin_dosing", "competence in insulin dosing"),
     a(
         "able_to_use_device",
-        "able (alone or with a carer) to use the device",
+        "the person (or their carer) is able to use the device",
     ),
     a(
         "problematic_severe_hypoglycaemia",
@@ -342,17 +354,17 @@ pub static CATALOGUE: &[FactDef] = &[
     b("uses_hcl", "uses hybrid closed loop"),
     date("device_start_date", "date the device was started"),
     num("sensor_wear_pct", "sensor wear", "%", 0.0, 100.0),
-    num("scans_per_day", "sensor scans a day", "a day", 0.0, 1000.0),
+    num("scans_per_day", "sensor scans", "a day", 0.0, 1000.0),
     num(
         "smbg_per_day_observed_3m",
-        "finger-prick tests a day over the last 3 months (meter download)",
+        "finger-prick tests (3-month meter-download average)",
         "a day",
         0.0,
         100.0,
     ),
     int(
         "smbg_per_day_advised",
-        "finger-prick tests a day the person would otherwise be advised to do",
+        "finger-prick tests the person would otherwise be advised to do",
         "a day",
         0,
         100,
@@ -384,7 +396,7 @@ pub static CATALOGUE: &[FactDef] = &[
         "carb_counting_competent",
         "competent in carbohydrate counting (DAFNE level or clinician-judged)",
     ),
-    b(
+    circumstance(
         "in_commissioned_cohort",
         "in the commissioner's pre-defined cohort",
     ),
@@ -400,7 +412,7 @@ pub static CATALOGUE: &[FactDef] = &[
     ),
     num(
         "agreed_hypo_rate_fall_per_week",
-        "agreed fall in hypoglycaemia episodes a week",
+        "agreed fall in hypoglycaemia episodes",
         "a week",
         0.0,
         100.0,

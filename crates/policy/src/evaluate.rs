@@ -297,6 +297,8 @@ fn change_status(change: &ChangeTest, facts: &Facts, on: Date) -> Status {
 pub struct Gap<'f> {
     /// The fact.
     pub fact: FactId,
+    /// The id of the first criterion that needs it (None: required evidence).
+    pub criterion: Option<&'f str>,
     /// Why it is needed.
     pub reason: GapReason<'f>,
 }
@@ -326,7 +328,12 @@ impl<'a> Evaluation<'a> {
         let mut gaps = Vec::new();
         for (criterion, status) in criteria(self.policy, self.stage).iter().zip(&self.statuses) {
             if *status == Status::Unknown {
-                collect_gaps(&criterion.condition, self.facts, self.on, &mut gaps);
+                let mut found = Vec::new();
+                collect_gaps(&criterion.condition, self.facts, self.on, &mut found);
+                for mut gap in found {
+                    gap.criterion = Some(criterion.id.as_str());
+                    push_gap(&mut gaps, gap);
+                }
             }
         }
         if self.stage == Stage::Initiation {
@@ -336,6 +343,7 @@ impl<'a> Evaluation<'a> {
                 {
                     gaps.push(Gap {
                         fact: *fact,
+                        criterion: None,
                         reason: GapReason::Required,
                     });
                 }
@@ -344,27 +352,24 @@ impl<'a> Evaluation<'a> {
         gaps
     }
 
-    /// The smallest changes that would turn each unmet criterion into a met one: empty
-    /// unless the outcome is not eligible and the policy is in force.
-    pub fn changes(&self) -> Vec<Step<'a>> {
-        let mut steps: Vec<Step<'a>> = Vec::new();
+    /// The smallest changes that would turn each unmet criterion into a met one, in
+    /// criterion order: empty unless the outcome is not eligible and the policy is in
+    /// force. Equally small alternatives are kept as [`Change::OneOf`].
+    pub fn changes(&self) -> Vec<Change<'a>> {
+        let mut changes: Vec<Change<'a>> = Vec::new();
         if self.outcome != Outcome::NotEligible || !self.in_force {
-            return steps;
+            return changes;
         }
         for (criterion, status) in criteria(self.policy, self.stage).iter().zip(&self.statuses) {
             if *status == Status::NotMet {
-                let plan = plan(&criterion.condition, true, self.facts, self.on);
-                for step in plan.steps {
-                    if !steps
-                        .iter()
-                        .any(|s| std::ptr::eq(s.condition, step.condition) && s.want == step.want)
-                    {
-                        steps.push(step);
+                for change in plan(&criterion.condition, true, self.facts, self.on).changes {
+                    if !changes.contains(&change) {
+                        changes.push(change);
                     }
                 }
             }
         }
-        steps
+        changes
     }
 }
 
@@ -386,6 +391,7 @@ fn observed_gap<'f>(
             gaps,
             Gap {
                 fact,
+                criterion: None,
                 reason: GapReason::Missing,
             },
         ),
@@ -397,6 +403,7 @@ fn observed_gap<'f>(
                     gaps,
                     Gap {
                         fact,
+                        criterion: None,
                         reason: GapReason::TooOld {
                             recorded: observed.date,
                             within: period,
@@ -457,10 +464,35 @@ pub enum Reach {
     Never,
 }
 
+/// One part of what would change the outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change<'a> {
+    /// One fact must change.
+    Step(Step<'a>),
+    /// Any one of these sets of changes is enough; each set is needed whole.
+    OneOf(Vec<Vec<Change<'a>>>),
+}
+
+impl Change<'_> {
+    /// Whether this change can happen at all.
+    pub fn reachable(&self) -> bool {
+        match self {
+            Change::Step(step) => step.reach != Reach::Never,
+            Change::OneOf(options) => options.iter().any(|o| o.iter().all(Change::reachable)),
+        }
+    }
+}
+
+impl PartialEq for Step<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.condition, other.condition) && self.want == other.want
+    }
+}
+
 #[derive(Debug)]
 struct Plan<'a> {
     cost: u32,
-    steps: Vec<Step<'a>>,
+    changes: Vec<Change<'a>>,
 }
 
 const NEVER: u32 = 1000;
@@ -470,63 +502,85 @@ fn plan<'a>(condition: &'a Condition, want: bool, facts: &Facts, on: Date) -> Pl
     if now == from_bool(want) {
         return Plan {
             cost: 0,
-            steps: Vec::new(),
+            changes: Vec::new(),
         };
     }
     match condition {
         Condition::Not(part) => plan(part, !want, facts, on),
         Condition::All(parts) | Condition::Any(parts) => {
             // Making an `all` true, or an `any` false, needs every part; the other two
-            // cases need the cheapest part.
+            // cases need the cheapest part (all the equally cheap ones are offered).
             let every = matches!(condition, Condition::All(_)) == want;
+            let plans = parts.iter().map(|part| plan(part, want, facts, on));
             if every {
                 let mut total = Plan {
                     cost: 0,
-                    steps: Vec::new(),
+                    changes: Vec::new(),
                 };
-                for part in parts {
-                    let part = plan(part, want, facts, on);
+                for part in plans {
                     total.cost = total.cost.saturating_add(part.cost);
-                    total.steps.extend(part.steps);
+                    total.changes.extend(part.changes);
                 }
-                total
+                return total;
+            }
+            let plans: Vec<Plan<'a>> = plans.filter(|p| p.cost > 0).collect();
+            let cheapest = plans.iter().map(|p| p.cost).min().unwrap_or(NEVER);
+            let mut best: Vec<Vec<Change<'a>>> = Vec::new();
+            for p in plans.into_iter().filter(|p| p.cost == cheapest) {
+                // "one of: a; or one of: b; or c" reads as "one of: a; or b; or c".
+                match <[Change<'a>; 1]>::try_from(p.changes) {
+                    Ok([Change::OneOf(options)]) => best.extend(options),
+                    Ok([single]) => best.push(vec![single]),
+                    Err(changes) => best.push(changes),
+                }
+            }
+            if cheapest >= NEVER {
+                best.truncate(1);
+            }
+            let changes = if best.len() == 1 {
+                best.pop().unwrap_or_default()
             } else {
-                parts
-                    .iter()
-                    .map(|part| plan(part, want, facts, on))
-                    .min_by_key(|p| p.cost)
-                    .unwrap_or(Plan {
-                        cost: NEVER,
-                        steps: Vec::new(),
-                    })
+                vec![Change::OneOf(best)]
+            };
+            Plan {
+                cost: cheapest,
+                changes,
             }
         }
         Condition::Fact(test) => {
             let reach = reach(test, want, facts, on);
             Plan {
                 cost: if reach == Reach::Never { NEVER } else { 1 },
-                steps: vec![Step {
+                changes: vec![Change::Step(Step {
                     condition,
                     want,
                     reach,
-                }],
+                })],
             }
         }
         Condition::Change(_) => Plan {
             cost: 1,
-            steps: vec![Step {
+            changes: vec![Change::Step(Step {
                 condition,
                 want,
                 reach: Reach::Changeable,
-            }],
+            })],
         },
     }
 }
 
 fn reach(test: &FactTest, want: bool, facts: &Facts, on: Date) -> Reach {
+    // A recorded date cannot move before a day already past.
+    if let Test::Before(limit) = test.test
+        && want
+        && limit <= on
+        && facts.current(test.fact, on).is_some()
+    {
+        return Reach::Never;
+    }
     match test.fact.def().mutability {
         Mutability::Changeable => Reach::Changeable,
-        Mutability::Fixed => Reach::Never,
+        Mutability::Fixed | Mutability::Circumstance => Reach::Never,
         Mutability::GrowsWithTime => {
             // Age only rises: a lower bound can be reached later, an upper bound cannot.
             let rising = matches!(
@@ -678,9 +732,9 @@ when = { not = { fact = "pregnant", is = true } }
             "diabetes_type = \"T1\"\nage_years = 30\nhba1c_mmol_mol = 65\ndisabling_hypoglycaemia = false\npregnant = false",
             Outcome::NotEligible,
             "++-+",
-            // The cheapest branch of the `any`: one change, the first listed.
+            // Both branches of the `any` need one change: both are offered.
             &[
-                "HbA1c at least 69 mmol/mol, recorded within the last 3 months (now: HbA1c 65 mmol/mol on 2026-11-01 (test case))",
+                "one of: HbA1c at least 69 mmol/mol, recorded within the last 3 months — now 65 mmol/mol on 2026-11-01 (test case); or clinician attests disabling hypoglycaemia — now no on 2026-11-01 (test case)",
             ],
         );
         check(
@@ -688,9 +742,10 @@ when = { not = { fact = "pregnant", is = true } }
             Outcome::NotEligible,
             "--+-",
             &[
-                "age at least 12 years (now: age 10 years on 2026-11-01 (derived from date of birth); reached on 2028-03-10)",
-                "not: pregnant (now: pregnant yes on 2026-11-01 (test case))",
-                "diabetes type is T1 (now: diabetes type T2 on 2026-11-01 (test case))",
+                "age at least 12 years — now 10 years on 2026-11-01 (from date of birth); reached on 2028-03-10",
+                // Pregnancy and diabetes type are not for care to change.
+                "diabetes type is T1 — now T2 on 2026-11-01 (test case)",
+                "not pregnant — now yes on 2026-11-01 (test case)",
             ],
         );
         check(

@@ -7,11 +7,14 @@ use std::fmt::Write;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::catalogue::FactId;
 use crate::catalogue::FactKind;
 use crate::evaluate::{
-    self, Evaluation, Gap, GapReason, Outcome, Reach, Stage, Status, Step, change_size, too_old,
+    self, Change, Evaluation, Gap, GapReason, Outcome, Reach, Stage, Status, Step, change_size,
+    too_old,
 };
-use crate::facts::{self, FactValue, Facts, Observed};
+use crate::facts::{FactValue, Facts, Observed};
+use crate::period::Period;
 use crate::policy::{Condition, Direction, FactTest, Policy, Test, Threshold};
 
 /// A condition in words: `HbA1c at least 69 mmol/mol`.
@@ -19,28 +22,43 @@ pub fn describe(condition: &Condition) -> String {
     match condition {
         Condition::All(parts) => format!("all of ({})", join(parts)),
         Condition::Any(parts) => format!("any of ({})", join(parts)),
-        Condition::Not(part) => format!("not: {}", describe(part)),
+        Condition::Not(part) => negated(part),
         Condition::Fact(test) => describe_fact(test),
         Condition::Change(change) => {
             if let Some(label) = &change.label {
                 return label.clone();
             }
             let def = change.to.def();
-            let verb = match change.direction {
-                Direction::Fall => "fallen",
-                Direction::Rise => "risen",
+            let noun = match change.direction {
+                Direction::Fall => "fall",
+                Direction::Rise => "rise",
             };
             let by = threshold_words(change.at_least, def);
             let mut text = format!(
-                "{} {verb} by at least {by} from {}",
+                "{}: a {noun} from {} of at least {by}",
                 def.label,
                 change.from.def().label
             );
             if let Some(within) = change.within {
-                let _ = write!(text, ", current value recorded within the last {within}");
+                let _ = write!(text, " (current value recorded within the last {within})");
             }
             text
         }
+    }
+}
+
+/// A condition's opposite in words: `not pregnant` rather than `not: pregnant`.
+pub fn negated(condition: &Condition) -> String {
+    match condition {
+        Condition::Fact(test) if test.label.is_none() => match test.test {
+            Test::Is(FactValue::Bool(value)) => describe_fact(&FactTest {
+                test: Test::Is(FactValue::Bool(!value)),
+                ..test.clone()
+            }),
+            _ => format!("not: {}", describe(condition)),
+        },
+        Condition::Not(part) => describe(part),
+        _ => format!("not: {}", describe(condition)),
     }
 }
 
@@ -114,50 +132,57 @@ pub fn observed_words(observed: &Observed<'_>) -> String {
     )
 }
 
-/// What the record shows for a leaf, e.g. `recorded 65 mmol/mol on 2026-10-01 (lab)`,
-/// `not recorded`, `last recorded 2025-01-01, older than 6 months`.
+/// What the record shows for a leaf: `66 mmol/mol on 2026-09-28 (lab)`, `not recorded`,
+/// `last recorded 75 mmol/mol on 2026-04-30 (lab), older than 6 months`. Tests of
+/// several facts name each.
 fn leaf_evidence(condition: &Condition, facts: &Facts, on: Date) -> String {
-    let show = |fact, within| match facts.current(fact, on) {
-        None => format!(
-            "{}: not recorded",
-            crate::catalogue::FactId::def(fact).label
-        ),
-        Some(observed) if too_old(observed.date, within, on) => format!(
-            "{}: last recorded {} on {}, older than {}",
-            fact.def().label,
-            observed.value.display(fact.def()),
-            observed.date,
-            within.map(|w| w.to_string()).unwrap_or_default()
-        ),
-        Some(observed) => format!("{} {}", fact.def().label, observed_words(&observed)),
+    let show = |fact: FactId, within: Option<Period>, named: bool| {
+        let text = match facts.current(fact, on) {
+            None => "not recorded".to_owned(),
+            Some(observed) if too_old(observed.date, within, on) => format!(
+                "last recorded {}, older than {}",
+                observed_words(&observed),
+                within.map(|w| w.to_string()).unwrap_or_default()
+            ),
+            Some(observed) => observed_words(&observed),
+        };
+        if named {
+            format!("{} {text}", fact.def().label)
+        } else {
+            text
+        }
     };
     match condition {
         Condition::Fact(test) => {
-            let mut text = show(test.fact, test.within);
             if let Test::Compare(_, Threshold::Fact(goal)) = test.test {
-                let _ = write!(text, "; {}", show(goal, None));
+                format!(
+                    "{}; {}",
+                    show(test.fact, test.within, true),
+                    show(goal, None, true)
+                )
+            } else {
+                show(test.fact, test.within, false)
             }
-            text
         }
         Condition::Change(change) => {
             let mut text = format!(
                 "{}; {}",
-                show(change.from, None),
-                show(change.to, change.within)
+                show(change.from, None, true),
+                show(change.to, change.within, true)
             );
             if let Threshold::Fact(goal) = change.at_least {
-                let _ = write!(text, "; {}", show(goal, None));
+                let _ = write!(text, "; {}", show(goal, None, true));
             }
             if let Some(size) = change_size(change, facts, on) {
                 let verb = match change.direction {
                     Direction::Fall => "fall",
                     Direction::Rise => "rise",
                 };
-                let unit = match change.to.def().kind {
-                    FactKind::Int { unit, .. } | FactKind::Number { unit, .. } => unit,
-                    _ => "",
+                let value = match change.to.def().kind {
+                    FactKind::Int { .. } => FactValue::Int(size.round() as i64),
+                    _ => FactValue::Number(size),
                 };
-                let _ = write!(text, " ({verb} of {} {unit})", facts::number(size));
+                let _ = write!(text, " (a {verb} of {})", value.display(change.to.def()));
             }
             text
         }
@@ -187,13 +212,20 @@ fn findings(condition: &Condition, facts: &Facts, on: Date, out: &mut Vec<String
                 }
             }
         }
+        Condition::Not(part) if matches!(**part, Condition::Fact(_) | Condition::Change(_)) => out
+            .push(format!(
+                "{}: {} — {}",
+                negated(part),
+                now.words(),
+                leaf_evidence(part, facts, on)
+            )),
         Condition::Not(part) => {
             let mut inner = Vec::new();
             findings(part, facts, on, &mut inner);
-            out.extend(inner.into_iter().map(|f| format!("not: {f}")));
+            out.extend(inner.into_iter().map(|f| format!("excluded if {f}")));
         }
         leaf => out.push(format!(
-            "{} [{}] — {}",
+            "{}: {} — {}",
             describe(leaf),
             now.words(),
             leaf_evidence(leaf, facts, on)
@@ -236,6 +268,8 @@ pub struct FactUse {
 pub struct EvidenceReport {
     /// The fact's name.
     pub fact: &'static str,
+    /// The criterion that needs it (none: required evidence for submission).
+    pub criterion: Option<String>,
     /// Why, in words.
     pub reason: String,
 }
@@ -276,7 +310,8 @@ pub struct Report {
     pub evidence_to_collect: Vec<EvidenceReport>,
     /// For not eligible: the smallest changes that would make each unmet criterion met.
     pub what_would_change_it: Vec<String>,
-    /// Unmet requirements that cannot change (fixed facts, ages already past).
+    /// Unmet requirements that care cannot change: fixed facts (diabetes type), ages
+    /// already past, circumstances (pregnancy, cohort membership), dates already past.
     pub cannot_change: Vec<String>,
     /// The prioritisation tier, when eligible.
     pub tier: Option<TierReport>,
@@ -318,12 +353,12 @@ impl Evaluation<'_> {
             .collect();
         let evidence_to_collect = self.gaps().iter().map(gap_words).collect();
         let (mut change, mut cannot) = (Vec::new(), Vec::new());
-        for step in self.changes() {
-            let text = step_words(&step, self.facts, self.on);
-            if step.reach == Reach::Never {
-                cannot.push(text);
-            } else {
+        for item in self.changes() {
+            let text = change_words(&item, self.facts, self.on);
+            if item.reachable() {
                 change.push(text);
+            } else {
+                cannot.push(text);
             }
         }
         if !self.in_force {
@@ -380,13 +415,46 @@ impl Evaluation<'_> {
             (Stage::Continuation, Outcome::NotEligible) => "discontinue, recording the reasons; the person may ask for reconsideration with new clinical information".to_owned(),
             (_, Outcome::NeedsEvidence) => "collect the evidence listed, then check again".to_owned(),
             (Stage::Initiation, Outcome::NotEligible) => "outside this policy: the clinician may submit an individual funding request (IFR) if the person is clinically exceptional".to_owned(),
-            (Stage::Initiation, Outcome::Eligible) => match approval.route {
-                crate::policy::Route::CriteriaBased => "start under criteria-based access".to_owned(),
-                crate::policy::Route::PriorApproval if approval.auto_approve && self.gaps().is_empty() => {
-                    "submit for prior approval: a clean request may be approved automatically".to_owned()
+            (Stage::Initiation, Outcome::Eligible) => {
+                let complete = self.gaps().is_empty();
+                let mut next = match approval.route {
+                    crate::policy::Route::CriteriaBased => {
+                        "start under criteria-based access".to_owned()
+                    }
+                    crate::policy::Route::PriorApproval if !complete => {
+                        "collect the required evidence listed, then submit to the commissioner for prior approval".to_owned()
+                    }
+                    crate::policy::Route::PriorApproval if approval.auto_approve => {
+                        "submit for prior approval: a clean request may be approved automatically".to_owned()
+                    }
+                    crate::policy::Route::PriorApproval => {
+                        "submit to the commissioner for prior approval".to_owned()
+                    }
+                };
+                if let Some(c) = &self.policy.continuation {
+                    match c.trial {
+                        Some(trial) => {
+                            let _ = write!(next, "; a trial of {trial}, reviewed every {}", c.review_interval);
+                        }
+                        None => {
+                            let _ = write!(next, "; reviewed every {}", c.review_interval);
+                        }
+                    }
                 }
-                crate::policy::Route::PriorApproval => "submit to the commissioner for prior approval".to_owned(),
-            },
+                if let Some(p) = &self.policy.prescribing {
+                    let _ = write!(next, "; prescribing: {}", p.setting.label());
+                    if !p.primary_care_prescribing {
+                        next.push_str(", no primary-care prescribing");
+                    }
+                    if !p.primary_care_monitoring {
+                        next.push_str(", no primary-care monitoring");
+                    }
+                }
+                if let Some(cap) = self.policy.cohort.as_ref().and_then(|c| c.cap) {
+                    let _ = write!(next, "; the cohort is capped at {cap} patients: check capacity");
+                }
+                next
+            }
         }
     }
 }
@@ -400,14 +468,33 @@ fn gap_words(gap: &Gap<'_>) -> EvidenceReport {
             within,
             provenance,
         } => format!(
-            "{}: a newer record is needed (last recorded {recorded} from {provenance}; must be within the last {within})",
+            "{}: a newer record is needed — the last ({recorded}, {provenance}) is older than {within}",
             def.label
         ),
         GapReason::Required => format!("{}: required evidence for submission", def.label),
     };
     EvidenceReport {
         fact: def.name,
+        criterion: gap.criterion.map(str::to_owned),
         reason,
+    }
+}
+
+fn change_words(change: &Change<'_>, facts: &Facts, on: Date) -> String {
+    match change {
+        Change::Step(step) => step_words(step, facts, on),
+        Change::OneOf(options) => {
+            let options: Vec<String> = options
+                .iter()
+                .map(|set| {
+                    set.iter()
+                        .map(|c| change_words(c, facts, on))
+                        .collect::<Vec<_>>()
+                        .join(", and ")
+                })
+                .collect();
+            format!("one of: {}", options.join("; or "))
+        }
     }
 }
 
@@ -415,7 +502,7 @@ fn step_words(step: &Step<'_>, facts: &Facts, on: Date) -> String {
     let wanted = if step.want {
         describe(step.condition)
     } else {
-        format!("not: {}", describe(step.condition))
+        negated(step.condition)
     };
     let evidence = leaf_evidence(step.condition, facts, on);
     let when = match step.reach {
@@ -423,7 +510,7 @@ fn step_words(step: &Step<'_>, facts: &Facts, on: Date) -> String {
         Reach::OnDate(None) => "; reached with time".to_owned(),
         Reach::Never | Reach::Changeable => String::new(),
     };
-    format!("{wanted} (now: {evidence}{when})")
+    format!("{wanted} — now {evidence}{when}")
 }
 
 /// A policy in words for `diapath policy show`: metadata, criteria with their sources,
@@ -488,15 +575,17 @@ pub fn show(policy: &Policy) -> String {
         }
     }
     let _ = writeln!(out, "\nApproval: {}", policy.approval.route.label());
-    let _ = writeln!(
-        out,
-        "Clean requests auto-approved: {}",
-        if policy.approval.auto_approve {
-            "yes"
-        } else {
-            "no"
-        }
-    );
+    if policy.approval.route == crate::policy::Route::PriorApproval {
+        let _ = writeln!(
+            out,
+            "Clean requests auto-approved: {}",
+            if policy.approval.auto_approve {
+                "yes"
+            } else {
+                "no"
+            }
+        );
+    }
     if let Some(p) = &policy.prescribing {
         let yes_no = |b: bool| if b { "allowed" } else { "not allowed" };
         let _ = writeln!(
@@ -584,8 +673,11 @@ fn tree(out: &mut String, condition: &Condition, indent: usize) {
                 tree(out, part, indent + 2);
             }
         }
+        Condition::Not(part) if matches!(**part, Condition::Fact(_) | Condition::Change(_)) => {
+            let _ = writeln!(out, "{pad}- {}", negated(part));
+        }
         Condition::Not(part) => {
-            let _ = writeln!(out, "{pad}not:");
+            let _ = writeln!(out, "{pad}none of:");
             tree(out, part, indent + 2);
         }
         leaf => {
@@ -639,9 +731,16 @@ impl Report {
         let evidence: Vec<String> = self
             .evidence_to_collect
             .iter()
-            .map(|e| e.reason.clone())
+            .map(|e| match &e.criterion {
+                Some(criterion) => format!("{} (for {criterion})", e.reason),
+                None => e.reason.clone(),
+            })
             .collect();
-        list(&mut out, "Evidence to collect:", &evidence);
+        list(
+            &mut out,
+            "Evidence to collect (where a criterion has alternatives, evidence that meets one is enough):",
+            &evidence,
+        );
         list(
             &mut out,
             "What would change the outcome (each needed):",
@@ -649,7 +748,7 @@ impl Report {
         );
         list(
             &mut out,
-            "Cannot change under this policy:",
+            "Outside what care can change (fixed facts, circumstances, dates past):",
             &self.cannot_change,
         );
         list(&mut out, "Options:", &self.options);

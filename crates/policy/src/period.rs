@@ -53,9 +53,22 @@ impl Period {
         Ok(Period { amount, unit })
     }
 
-    /// The date this period before `date` (None only at the ends of the calendar).
+    /// The date this period before `date` (None only at the ends of the calendar). Months
+    /// and years count back on the calendar, the day clamped to the month's end
+    /// (31 May less 3 months is 28 or 29 February).
     pub fn before(self, date: Date) -> Option<Date> {
-        date.checked_sub(self.span()).ok()
+        // Months and years are computed directly: this runs for every windowed test of
+        // every evaluation, and span arithmetic is several times slower.
+        let months = match self.unit {
+            PeriodUnit::Months => self.amount,
+            PeriodUnit::Years => self.amount.checked_mul(12)?,
+            PeriodUnit::Days | PeriodUnit::Weeks => return date.checked_sub(self.span()).ok(),
+        };
+        let index = i32::from(date.year()) * 12 + i32::from(date.month()) - 1 - months;
+        let year = i16::try_from(index.div_euclid(12)).ok()?;
+        let month = i8::try_from(index.rem_euclid(12) + 1).ok()?;
+        let first = Date::new(year, month, 1).ok()?;
+        Date::new(year, month, date.day().min(first.days_in_month())).ok()
     }
 
     /// The date this period after `date`.
@@ -102,6 +115,26 @@ mod tests {
             Period::parse("2 weeks").unwrap().before(date(2026, 1, 15)),
             Some(date(2026, 1, 1))
         );
+        // Agrees with calendar arithmetic on every day of four years.
+        for period in [
+            "1 month",
+            "3 months",
+            "6 months",
+            "12 months",
+            "1 year",
+            "2 years",
+        ] {
+            let period = Period::parse(period).unwrap();
+            let mut day = date(2023, 1, 1);
+            while day < date(2027, 1, 1) {
+                assert_eq!(
+                    period.before(day),
+                    day.checked_sub(period.span()).ok(),
+                    "{period} before {day}"
+                );
+                day = day.tomorrow().unwrap();
+            }
+        }
         assert!(Period::parse("3").is_err());
         assert!(Period::parse("three months").is_err());
         assert!(Period::parse("3 fortnights").is_err());

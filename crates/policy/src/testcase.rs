@@ -171,6 +171,9 @@ impl TestSuite {
                         self.policy, policy.id
                     ));
                 }
+                if case.stage == Stage::Continuation && policy.continuation.is_none() {
+                    problems.push("the policy has no [continuation] to test".to_owned());
+                }
                 let evaluation = evaluate(policy, &case.facts, case.on, case.stage);
                 if evaluation.outcome != case.expect {
                     let report = evaluation.report();

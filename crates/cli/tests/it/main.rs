@@ -2,6 +2,7 @@
 //! built executable on small synthetic inputs.
 
 mod convert;
+mod policy;
 mod report;
 
 use std::path::Path;

@@ -33,7 +33,7 @@ fn shipped() -> Vec<(String, Policy)> {
 fn every_shipped_policy_passes_its_test_cases() {
     let policies = shipped();
     assert!(
-        policies.len() >= 11,
+        policies.len() >= 12,
         "expected the whole library, found {}",
         policies.len()
     );
@@ -93,5 +93,84 @@ fn every_shipped_policy_has_boundary_cases() {
             outcomes.len() >= 2,
             "{name}: cases should cover more than one outcome"
         );
+    }
+}
+
+#[test]
+fn docs_facts_lists_every_catalogue_fact() {
+    let docs = read(&policies_dir().join("../docs/facts.md"));
+    for def in diapath_policy::CATALOGUE {
+        assert!(
+            docs.contains(&format!("| `{}` |", def.name)),
+            "docs/facts.md does not list `{}`",
+            def.name
+        );
+    }
+}
+
+/// The TOML blocks of a markdown file.
+fn toml_blocks(markdown: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match (&mut current, line.trim_start()) {
+            (None, "```toml") => current = Some(String::new()),
+            (Some(block), "```") => {
+                blocks.push(std::mem::take(block));
+                current = None;
+            }
+            (Some(block), _) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    blocks
+}
+
+#[test]
+fn the_worked_example_in_docs_policy_format_loads_and_passes() {
+    let docs = read(&policies_dir().join("../docs/policy-format.md"));
+    let blocks = toml_blocks(&docs);
+    let policy = blocks
+        .iter()
+        .find(|b| b.starts_with("id = "))
+        .expect("a complete policy");
+    let policy = Policy::parse("policy-format.md", policy).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(policy.lint(), Vec::<String>::new());
+    let suite = blocks
+        .iter()
+        .find(|b| b.starts_with("policy = "))
+        .expect("a test-case file");
+    let suite = TestSuite::parse("policy-format.md", suite).unwrap_or_else(|e| panic!("{e}"));
+    for result in suite.run(&policy) {
+        assert!(result.passed(), "{}: {:?}", result.name, result.problems);
+    }
+    // Every criterion-sized block parses as a fragment of a policy.
+    let criterion = blocks
+        .iter()
+        .find(|b| b.starts_with("[[criterion]]\nid = \"hypoglycaemia-or-hba1c\""))
+        .unwrap();
+    let head = "id = \"x\"\ntitle = \"x\"\ntechnology = \"CSII\"\nscope = \"national\"\nversion = \"1\"\neffective_from = 2008-07-01\n[[source]]\nid = \"ta151\"\ndocument = \"NICE TA151\"\n";
+    Policy::parse("fragment", &format!("{head}{criterion}")).unwrap();
+}
+
+#[test]
+fn the_examples_in_docs_facts_and_docs_examples_parse() {
+    let docs = read(&policies_dir().join("../docs/facts.md"));
+    let toml = toml_blocks(&docs);
+    diapath_policy::Facts::parse("facts.md", &toml[0]).unwrap();
+    let json = docs
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .unwrap();
+    diapath_policy::Facts::parse("facts.json", json).unwrap();
+    let examples = policies_dir().join("../docs/examples");
+    for entry in std::fs::read_dir(examples).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        diapath_policy::Facts::parse(&name, &read(&path)).unwrap_or_else(|e| panic!("{e}"));
     }
 }
