@@ -14,6 +14,7 @@
 
 pub mod capacity;
 pub mod contract;
+pub mod eligibility;
 mod error;
 pub mod evidence;
 pub mod facts;

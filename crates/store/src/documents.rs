@@ -257,6 +257,16 @@ impl Store {
         })
     }
 
+    /// Number of documents of a kind.
+    pub async fn count(&self, kind: &str) -> Result<i64, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM documents WHERE kind = $1")
+                .bind(kind)
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
     /// Events of a stream, oldest first.
     pub async fn events(&self, stream: &str) -> Result<Vec<EventRow>, StoreError> {
         on_pool!(self, pool => {

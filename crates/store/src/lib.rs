@@ -23,6 +23,7 @@ mod macros;
 pub mod audit;
 pub mod codec;
 pub mod documents;
+pub mod pathway;
 pub mod readings;
 pub mod sessions;
 #[doc(hidden)]

@@ -3,6 +3,7 @@
 //! test (skipped with a message when the variable is unset; `.ci/run` sets it).
 
 mod crash;
+mod pathway;
 mod suite;
 
 use diapath_store::Store;
@@ -71,6 +72,29 @@ macro_rules! both_backends {
     };
 }
 
+/// As [`both_backends!`] for tests in another module of this binary.
+#[macro_export]
+macro_rules! both_backends_in {
+    ($module:ident: $($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn sqlite() {
+                    let f = $crate::sqlite().await;
+                    $crate::$module::$name(&f.store).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn postgres() {
+                    if let Some(f) = $crate::postgres(stringify!($name)).await {
+                        $crate::$module::$name(&f.store).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
 both_backends!(
     migrate_is_idempotent,
     documents_round_trip_and_filter,
@@ -81,3 +105,5 @@ both_backends!(
     audit_chain_verifies_and_detects_tampering,
     sessions_and_login_failures,
 );
+
+both_backends_in!(pathway: whole_pathway);
