@@ -1,6 +1,7 @@
 //! One module per `diapath` subcommand, and what they share.
 
 pub mod convert;
+pub mod database;
 pub mod input;
 pub mod metrics;
 pub mod policy;

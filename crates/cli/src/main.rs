@@ -30,6 +30,10 @@ enum Command {
     /// Eligibility policies: list, show, check a patient's facts, run the test cases,
     /// lint a local policy.
     Policy(commands::policy::PolicyArgs),
+    /// Create or upgrade the database schema (SQLite or PostgreSQL, by URL).
+    Migrate(commands::database::MigrateArgs),
+    /// The audit log: `diapath audit verify` checks its hash chain.
+    Audit(commands::database::AuditArgs),
 }
 
 fn main() -> anyhow::Result<std::process::ExitCode> {
@@ -39,6 +43,12 @@ fn main() -> anyhow::Result<std::process::ExitCode> {
         Command::Metrics(args) => commands::metrics::run(args)?,
         Command::Convert(args) => commands::convert::run(args)?,
         Command::Simulate(args) => commands::simulate::run(args)?,
+        Command::Migrate(args) => commands::database::migrate(args)?,
+        Command::Audit(args) => {
+            if !commands::database::audit(args)? {
+                return Ok(std::process::ExitCode::FAILURE);
+            }
+        }
         Command::Policy(args) => {
             if !commands::policy::run(args)? {
                 return Ok(std::process::ExitCode::FAILURE);

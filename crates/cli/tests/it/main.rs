@@ -2,6 +2,7 @@
 //! built executable on small synthetic inputs.
 
 mod convert;
+mod database;
 mod policy;
 mod report;
 
