@@ -6,6 +6,7 @@ pub mod input;
 pub mod metrics;
 pub mod policy;
 pub mod report;
+pub mod serve;
 pub mod simulate;
 
 use std::io::Write;

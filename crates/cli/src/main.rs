@@ -2,6 +2,7 @@
 
 mod clock;
 mod commands;
+mod demo;
 
 use clap::{Parser, Subcommand};
 
@@ -30,6 +31,11 @@ enum Command {
     /// Eligibility policies: list, show, check a patient's facts, run the test cases,
     /// lint a local policy.
     Policy(commands::policy::PolicyArgs),
+    /// Start the demo: a fresh SQLite database with about 200 synthetic patients across
+    /// every stage of the pathway, and the web app on it.
+    Demo(demo::DemoArgs),
+    /// Run the web application (SQLite by default, PostgreSQL by URL).
+    Serve(commands::serve::ServeArgs),
     /// Create or upgrade the database schema (SQLite or PostgreSQL, by URL).
     Migrate(commands::database::MigrateArgs),
     /// The audit log: `diapath audit verify` checks its hash chain.
@@ -43,6 +49,8 @@ fn main() -> anyhow::Result<std::process::ExitCode> {
         Command::Metrics(args) => commands::metrics::run(args)?,
         Command::Convert(args) => commands::convert::run(args)?,
         Command::Simulate(args) => commands::simulate::run(args)?,
+        Command::Demo(args) => demo::run(args)?,
+        Command::Serve(args) => commands::serve::run(args)?,
         Command::Migrate(args) => commands::database::migrate(args)?,
         Command::Audit(args) => {
             if !commands::database::audit(args)? {

@@ -649,4 +649,73 @@ impl Pathway {
             .await?;
         Ok(self.store.load_readings(&key, from, to).await?)
     }
+
+    /// The patient of a request, when `actor` may open the record (audited); `None`
+    /// for those who see requests only (commissioners).
+    pub async fn patient_for_request(
+        &self,
+        actor: &Actor,
+        r: &RequestRecord,
+    ) -> Result<Option<PatientRecord>, PathwayError> {
+        if !permits(
+            actor,
+            Operation::ViewPatient,
+            Target::Patient(&r.context.patient),
+        )
+        .allowed
+        {
+            return Ok(None);
+        }
+        let record = self.load_patient(r.request.patient()).await?;
+        Ok(Some(record))
+    }
+
+    /// Of the patients of `requests`, those `actor` may see (for names in lists; a
+    /// commissioner sees none and the lists show the request's patient number).
+    pub async fn patients_visible_for_requests(
+        &self,
+        actor: &Actor,
+        requests: &[RequestRecord],
+    ) -> Result<Vec<Patient>, PathwayError> {
+        let wanted: std::collections::HashSet<PatientId> =
+            requests.iter().map(|r| r.request.patient()).collect();
+        Ok(self
+            .patients_visible(actor)
+            .await?
+            .into_iter()
+            .filter(|p| wanted.contains(&p.id))
+            .collect())
+    }
+
+    /// A GP refers a patient to the specialist team: an event on the patient's stream.
+    pub async fn refer(
+        &self,
+        actor: &Actor,
+        patient: PatientId,
+        note: &str,
+        at: Timestamp,
+    ) -> Result<(), PathwayError> {
+        let record = self.load_patient(patient).await?;
+        allowed(
+            actor,
+            Operation::ReferToSpecialist,
+            Target::Patient(&record.context),
+        )?;
+        let key = patient.to_string();
+        let event = Write::Event {
+            stream: format!("patient/{key}"),
+            patient: Some(key.clone()),
+            kind: "referral".to_owned(),
+            body: serde_json::json!({ "by": actor.user, "note": note, "to": record.patient.specialist_team }),
+        };
+        let audit = AuditEntry::new(
+            who(actor),
+            "refer",
+            Some(&key),
+            format!("patient/{key}"),
+            "referral to the specialist team",
+        );
+        self.store.commit(&[event], &[audit], at).await?;
+        Ok(())
+    }
 }

@@ -8,8 +8,11 @@ use axum::routing::get;
 
 include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
-/// The project's own additions to the design system (AGP charts, print layout).
-pub const SITE_CSS: &str = include_str!("../assets/site.css");
+/// The project's own additions to the design system (AGP report, charts, print layout).
+pub const SITE_CSS: &str = concat!(
+    include_str!("../assets/site.css"),
+    include_str!("../assets/report.css")
+);
 
 const CACHE: &str = "public, max-age=86400";
 

@@ -1,19 +1,14 @@
-//! Liveness and readiness endpoints for load balancers and orchestrators.
+//! Liveness for load balancers and orchestrators (readiness, which pings the database,
+//! is in `app.rs`).
 
 use axum::Router;
 use axum::routing::get;
 
-/// `/health/live` and `/health/ready`.
+/// `/health/live`.
 pub fn routes() -> Router {
-    Router::new()
-        .route("/health/live", get(live))
-        .route("/health/ready", get(ready))
+    Router::new().route("/health/live", get(live))
 }
 
 async fn live() -> &'static str {
     "ok"
-}
-
-async fn ready() -> &'static str {
-    "ready"
 }

@@ -3,3 +3,4 @@
 
 pub mod content;
 pub mod form;
+pub mod present;

@@ -101,7 +101,7 @@ pub fn run(args: PolicyArgs) -> anyhow::Result<bool> {
 
 /// `--policies`, else the nearest `policies` folder from the current directory up, else
 /// the source tree's.
-fn library_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+pub(crate) fn library_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     if let Some(dir) = given {
         if !dir.is_dir() {
             bail!("policy folder {} does not exist", dir.display());
@@ -128,6 +128,14 @@ fn read(path: &Path) -> anyhow::Result<String> {
 
 fn display_name(path: &Path) -> String {
     path.display().to_string()
+}
+
+/// Every policy of the library, sorted by file name.
+pub(crate) fn load_library(dir: &Path) -> anyhow::Result<Vec<Policy>> {
+    policy_files(dir)?
+        .iter()
+        .map(|path| Ok(Policy::parse(&display_name(path), &read(path)?)?))
+        .collect()
 }
 
 /// The policy files of the library, sorted by name.

@@ -175,10 +175,15 @@ const EDUCATION: [&str; 3] = ["DAFNE", "BERTIE", "DESMOND"];
 /// Builds `count` people as of `today`, deterministic for `seed`.
 pub fn people(count: usize, today: Date, seed: u64) -> Vec<Person> {
     let mut rng = Rng(seed ^ 0x5eed_d1a9_0000_0001);
-    let stages: Vec<Stage> = Stage::MIX
+    let mut stages: Vec<Stage> = Stage::MIX
         .iter()
         .flat_map(|&(stage, n)| std::iter::repeat_n(stage, n))
         .collect();
+    // Shuffle (Fisher–Yates) so that a smaller demo still spans the stages.
+    for i in (1..stages.len()).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        stages.swap(i, j);
+    }
     let mut used_numbers = std::collections::HashSet::new();
     (0..count)
         .map(|i| {
