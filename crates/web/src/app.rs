@@ -250,7 +250,10 @@ pub fn router(state: AppState) -> Router {
             "/requests/{id}/{action}",
             post(crate::pages::request_action),
         )
-        .route("/requests/{id}/review", get(crate::pages::review))
+        .route(
+            "/requests/{id}/review",
+            get(crate::pages::review).post(crate::pages::review_save),
+        )
         .route("/decisions", get(crate::pages::decisions))
         .route("/capacity", get(crate::pages::capacity))
         .route("/practice", get(crate::pages::practice))

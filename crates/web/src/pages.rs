@@ -36,7 +36,7 @@ use crate::views::content::{Cell, Colour, ContentPage, InlineForm, Section, Tabl
 use crate::views::form::{Choice, Field, FieldKind, FormPage};
 use crate::views::present::{
     date, eligibility_panel, eligibility_panel_json, fact_words, nhs_number, outcome_tag,
-    patient_caption, source_words, state_tag,
+    patient_caption, source_words, state_tag, technology,
 };
 
 type PageResult = Result<Response, WebError>;
@@ -238,7 +238,7 @@ fn request_row(r: &RequestRecord, patients: &[Patient], state: &AppState) -> Vec
     vec![
         Cell::link(name, format!("/patients/{}", req.patient())),
         Cell::link(
-            format!("{:?}", req.technology()),
+            technology(req.technology()).to_owned(),
             format!("/requests/{}", req.id()),
         ),
         Cell::text(policy),
@@ -666,7 +666,7 @@ pub async fn patient(
             .map(|r| {
                 vec![
                     Cell::link(
-                        format!("{:?}", r.request.technology()),
+                        technology(r.request.technology()).to_owned(),
                         format!("/requests/{}", r.request.id()),
                     ),
                     Cell::text(r.request.policy().id.clone()),
@@ -1584,7 +1584,7 @@ pub async fn request(
         heading: "Request".into(),
         rows: vec![
             ("Status".into(), state_tag(req.state()).text),
-            ("Technology".into(), format!("{:?}", req.technology())),
+            ("Technology".into(), technology(req.technology()).to_owned()),
             (
                 "Policy".into(),
                 format!("{} (version {})", req.policy().id, req.policy().version),
@@ -1790,6 +1790,26 @@ pub async fn request_action(
     Path((id, action)): Path<(i64, String)>,
     Form(form): Form<FormData>,
 ) -> PageResult {
+    act_on(state, signed, id, &action, form).await
+}
+
+/// `POST /requests/{id}/review`: record the review (confirm or override).
+pub async fn review_save(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<i64>,
+    Form(form): Form<FormData>,
+) -> PageResult {
+    act_on(state, signed, id, "review", form).await
+}
+
+async fn act_on(
+    state: AppState,
+    signed: Signed,
+    id: i64,
+    action: &str,
+    form: FormData,
+) -> PageResult {
     signed.check_csrf(field(&form, "csrf"))?;
     let now = state.now();
     let today = state.today();
@@ -1820,7 +1840,7 @@ pub async fn request_action(
         action,
     };
     let by = signed.actor.user;
-    match action.as_str() {
+    match action {
         "submit" => {
             let facts = facts_now(&record);
             state
@@ -2216,7 +2236,7 @@ pub async fn me(State(state): State<AppState>, signed: Signed) -> PageResult {
     for r in &requests {
         let req = &r.request;
         sections.push(Section::Summary {
-            heading: format!("{:?}", req.technology()),
+            heading: technology(req.technology()).to_owned(),
             rows: vec![
                 ("Status".into(), state_tag(req.state()).text),
                 ("Started".into(), date(req.created_on())),

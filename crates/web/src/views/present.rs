@@ -29,6 +29,17 @@ pub fn date(d: Date) -> String {
     d.strftime("%-d %b %Y").to_string()
 }
 
+/// A requested technology in words.
+pub fn technology(t: diapath_domain::request::Technology) -> &'static str {
+    use diapath_domain::request::Technology::*;
+    match t {
+        IsCgm => "Flash glucose monitoring (isCGM)",
+        RtCgm => "Real-time CGM",
+        InsulinPump => "Insulin pump",
+        HybridClosedLoop => "Hybrid closed loop",
+    }
+}
+
 /// A request state as a tag.
 pub fn state_tag(s: RequestState) -> Tag {
     use RequestState::*;
