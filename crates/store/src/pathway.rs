@@ -718,4 +718,47 @@ impl Pathway {
         self.store.commit(&[event], &[audit], at).await?;
         Ok(())
     }
+
+    /// The policies an area (ICB) has switched on; `None` when the area has not chosen
+    /// (then every policy in the library applies).
+    pub async fn active_policies(
+        &self,
+        area: &OdsCode,
+    ) -> Result<Option<Vec<String>>, PathwayError> {
+        Ok(
+            match self.store.get("area-policies", area.as_str()).await? {
+                Some(doc) => Some(serde_json::from_value(doc.body["active"].clone())?),
+                None => None,
+            },
+        )
+    }
+
+    /// Sets the policies active in an area (administrators).
+    pub async fn set_active_policies(
+        &self,
+        actor: &Actor,
+        area: &OdsCode,
+        active: &[String],
+        at: Timestamp,
+    ) -> Result<(), PathwayError> {
+        allowed(actor, Operation::ManageOrganisations, Target::Deployment)?;
+        let body = serde_json::json!({ "active": active });
+        let doc = NewDoc::new("area-policies", area.as_str(), body).area(area.as_str());
+        let write = match self.store.get("area-policies", area.as_str()).await? {
+            Some(existing) => Write::Update {
+                doc,
+                expected_version: existing.version,
+            },
+            None => Write::Insert(doc),
+        };
+        let audit = AuditEntry::new(
+            who(actor),
+            "set-area-policies",
+            None,
+            format!("area/{}", area.as_str()),
+            active.join(","),
+        );
+        self.store.commit(&[write], &[audit], at).await?;
+        Ok(())
+    }
 }

@@ -29,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/patients/{id}/hba1c", post(add_hba1c))
         .route("/api/v1/requests", get(requests))
         .route("/api/v1/requests/{id}", get(request))
+        .route("/api/v1/requests/{id}/{action}", post(request_action))
+        .route("/api/v1/patients/{id}/evidence/{kind}", post(add_evidence))
 }
 
 async fn patients(State(state): State<AppState>, signed: Signed) -> ApiResult {
@@ -67,8 +69,9 @@ async fn eligibility(
     let today = state.today();
     let facts = policy_facts(&r.patient, &r.facts, today);
     let reports: Vec<Value> = state
-        .policies
-        .iter()
+        .policies_for(&r.context.icb)
+        .await?
+        .into_iter()
         .map(|p| {
             serde_json::to_value(
                 diapath_policy::evaluate(p, &facts, today, Stage::Initiation).report(),
@@ -134,6 +137,97 @@ async fn request(State(state): State<AppState>, signed: Signed, Path(id): Path<i
     Ok(Json(&r.request).into_response())
 }
 
+/// A JSON body as the form fields the pages read (strings and numbers as text).
+fn as_form(body: serde_json::Map<String, Value>, csrf: &str) -> crate::pages::FormData {
+    let mut form: crate::pages::FormData = body
+        .into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect();
+    form.push(("csrf".to_owned(), csrf.to_owned()));
+    form
+}
+
+fn csrf_header(headers: &HeaderMap) -> String {
+    headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// `POST /api/v1/requests/{id}/{action}`: the same actions as the request page
+/// (`submit`, `decide`, `contract`, `review-due`, `review`, `reconsider`, `appeal`,
+/// `withdraw`), with the page's field names in a JSON object.
+async fn request_action(
+    State(state): State<AppState>,
+    signed: Signed,
+    headers: HeaderMap,
+    Path((id, action)): Path<(i64, String)>,
+    Json(body): Json<serde_json::Map<String, Value>>,
+) -> ApiResult {
+    let csrf = csrf_header(&headers);
+    signed.check_csrf(Some(&csrf))?;
+    let form = as_form(body, &csrf);
+    crate::pages::act_on(state.clone(), signed.clone(), id, &action, form).await?;
+    let r = state
+        .pathway
+        .request(&signed.actor, RequestId::new(id), "API", state.now())
+        .await?;
+    Ok(
+        Json(json!({"id": id, "state": r.request.state(), "version": r.request.version()}))
+            .into_response(),
+    )
+}
+
+/// `POST /api/v1/patients/{id}/evidence/{kind}`: the evidence forms' fields as JSON;
+/// `422` with the errors by field when invalid (nothing saved).
+async fn add_evidence(
+    State(state): State<AppState>,
+    signed: Signed,
+    headers: HeaderMap,
+    Path((id, kind)): Path<(i64, String)>,
+    Json(body): Json<serde_json::Map<String, Value>>,
+) -> ApiResult {
+    let csrf = csrf_header(&headers);
+    signed.check_csrf(Some(&csrf))?;
+    let form = as_form(body, &csrf);
+    match crate::pages::parse_evidence(&kind, &form, state.today()) {
+        Err(errors) => {
+            let errors: serde_json::Map<String, Value> = errors
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), Value::String(v)))
+                .collect();
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(json!({"error": "invalid evidence", "status": 422, "fields": errors})),
+            )
+                .into_response())
+        }
+        Ok((on, value)) => {
+            let fact = NewFact {
+                observed_on: on,
+                value,
+                provenance: Provenance {
+                    recorded_by: signed.actor.user,
+                    recorded_at: state.now(),
+                    source: crate::pages::source_of(&form),
+                },
+            };
+            let fid = state
+                .pathway
+                .record_fact(&signed.actor, PatientId::new(id), fact, None, state.now())
+                .await?;
+            Ok((StatusCode::CREATED, Json(json!({"fact": fid}))).into_response())
+        }
+    }
+}
+
 /// The OpenAPI 3.1 document of the API.
 pub fn openapi_document() -> Value {
     let id_param =
@@ -159,6 +253,8 @@ pub fn openapi_document() -> Value {
             "/api/v1/patients/{id}/eligibility": {"get": {"summary": "Eligibility under every policy in force, criterion by criterion", "parameters": id_param, "responses": {"200": {"description": "One report per policy"}, "403": error}}},
             "/api/v1/patients/{id}/hba1c": {"post": {"summary": "Record an HbA1c result", "parameters": id_param, "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Hba1c"}}}}, "responses": {"201": {"description": "Recorded"}, "403": error, "422": error}}},
             "/api/v1/requests": {"get": {"summary": "Requests the user may see", "responses": {"200": {"description": "List", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/RequestSummary"}}}}}}}},
+            "/api/v1/requests/{id}/{action}": {"post": {"summary": "Act on a request: submit, decide, contract, review-due, review, reconsider, appeal, withdraw (fields as on the request page; always `version`)", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}, {"name": "action", "in": "path", "required": true, "schema": {"type": "string", "enum": ["submit", "decide", "contract", "review-due", "review", "reconsider", "appeal", "withdraw"]}}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"version": {"type": "integer"}, "decision": {"type": "string"}, "reason": {"type": "string"}, "text": {"type": "string"}}, "required": ["version"]}}}}, "responses": {"200": {"description": "The request's new state and version"}, "403": error, "409": error, "422": error}}},
+            "/api/v1/patients/{id}/evidence/{kind}": {"post": {"summary": "Record evidence: hba1c, severe-hypo, awareness, education, diagnosis (fields as on the evidence forms)", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}, {"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": ["hba1c", "severe-hypo", "awareness", "education", "diagnosis"]}}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}}, "responses": {"201": {"description": "Recorded"}, "403": error, "422": error}}},
             "/api/v1/requests/{id}": {"get": {"summary": "A request with its decisions, contract and reviews", "parameters": id_param, "responses": {"200": {"description": "Request"}, "403": error, "404": error}}}
         }
     })

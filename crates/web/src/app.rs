@@ -67,6 +67,20 @@ impl AppState {
         self.now().to_zoned(self.zone.clone()).date()
     }
 
+    /// The policies in force in an area: those the area switched on, or the whole
+    /// library when it has not chosen.
+    pub async fn policies_for(
+        &self,
+        area: &diapath_domain::OdsCode,
+    ) -> Result<Vec<&Policy>, diapath_store::pathway::PathwayError> {
+        let active = self.pathway.active_policies(area).await?;
+        Ok(self
+            .policies
+            .iter()
+            .filter(|p| active.as_ref().is_none_or(|a| a.contains(&p.id)))
+            .collect())
+    }
+
     /// The policy with this id.
     pub fn policy(&self, id: &str) -> Option<&Policy> {
         self.policies.iter().find(|p| p.id == id)
@@ -262,7 +276,10 @@ pub fn router(state: AppState) -> Router {
             "/admin/users",
             get(crate::pages::users).post(crate::pages::user_create),
         )
-        .route("/admin/organisations", get(crate::pages::organisations))
+        .route(
+            "/admin/organisations",
+            get(crate::pages::organisations).post(crate::pages::area_policies_save),
+        )
         .route("/audit", get(crate::pages::audit))
         .merge(crate::api::routes())
         .route(

@@ -67,7 +67,7 @@ impl From<diapath_domain::DomainError> for WebError {
 }
 
 /// A submitted form: every name/value pair, repeated names kept.
-type FormData = Vec<(String, String)>;
+pub(crate) type FormData = Vec<(String, String)>;
 
 fn field<'a>(form: &'a FormData, name: &str) -> Option<&'a str> {
     form.iter()
@@ -300,7 +300,58 @@ pub async fn worklist(State(state): State<AppState>, signed: Signed) -> PageResu
             ]
         })
         .collect();
+    // Trials whose goals are at risk: the last 14 days judged against the contract.
+    let now = state.now();
+    let window = ReviewWindow {
+        from: now - SignedDuration::from_hours(24 * 14),
+        to: now,
+    };
+    let mut at_risk = Vec::new();
+    for r in requests
+        .iter()
+        .filter(|r| r.request.state() == RequestState::TrialActive && !review_overdue(r))
+    {
+        let Some(contract) = r.request.contract() else {
+            continue;
+        };
+        let patient = r.request.patient();
+        let readings = state
+            .pathway
+            .readings(&signed.actor, patient, window.from, window.to, now)
+            .await?;
+        let record = state
+            .pathway
+            .patient(&signed.actor, patient, "worklist: trial goals at risk", now)
+            .await?;
+        let e = evaluate_review(
+            contract,
+            &record.facts,
+            &Trace::new("trial", readings).0,
+            window,
+            today,
+        );
+        if e.recommendation != diapath_domain::review::Recommendation::Continue {
+            let mut row = request_row(r, &patients, &state);
+            if let Some(last) = row.last_mut() {
+                *last = Cell::tag(Tag::new(
+                    e.goals
+                        .iter()
+                        .filter(|g| g.status != diapath_domain::review::GoalStatus::Met)
+                        .map(|g| g.goal.metric.text())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    Colour::Orange,
+                ));
+            }
+            at_risk.push(row);
+        }
+    }
     let sections = vec![
+        request_table(
+            "Trials with goals at risk (last 14 days)",
+            at_risk,
+            "No running trial is off track.",
+        ),
         request_table(
             "Reviews due and overdue",
             pick(&review_overdue),
@@ -680,8 +731,9 @@ pub async fn patient(
     // Eligibility under every policy in force.
     let facts = policy_facts(p, &record.facts, today);
     let rows = state
-        .policies
-        .iter()
+        .policies_for(&record.context.icb)
+        .await?
+        .into_iter()
         .map(|policy| {
             let e = diapath_policy::evaluate(policy, &facts, today, Stage::Initiation);
             vec![
@@ -935,7 +987,7 @@ fn evidence_fields(kind: &str) -> Option<(&'static str, Vec<Field>)> {
     })
 }
 
-fn source_of(form: &FormData) -> Source {
+pub(crate) fn source_of(form: &FormData) -> Source {
     match field(form, "source") {
         Some("laboratory") => Source::Laboratory,
         Some("gp") => Source::GpRecord,
@@ -945,7 +997,7 @@ fn source_of(form: &FormData) -> Source {
 }
 
 /// Reads the evidence form; errors are per field.
-fn parse_evidence(
+pub(crate) fn parse_evidence(
     kind: &str,
     form: &FormData,
     today: jiff::civil::Date,
@@ -1426,8 +1478,9 @@ pub async fn request_new_form(
     let today = state.today();
     let facts = policy_facts(&record.patient, &record.facts, today);
     let choices = state
-        .policies
-        .iter()
+        .policies_for(&record.context.icb)
+        .await?
+        .into_iter()
         .map(|p| {
             let e = diapath_policy::evaluate(p, &facts, today, Stage::Initiation);
             Choice::new(p.id.clone(), p.title.clone()).hint(format!(
@@ -1803,7 +1856,7 @@ pub async fn review_save(
     act_on(state, signed, id, "review", form).await
 }
 
-async fn act_on(
+pub(crate) async fn act_on(
     state: AppState,
     signed: Signed,
     id: i64,
@@ -2413,7 +2466,7 @@ pub async fn user_create(
     Ok(Redirect::to("/admin/users").into_response())
 }
 
-/// `GET /admin/organisations`.
+/// `GET /admin/organisations`: organisations, and which policies each area has on.
 pub async fn organisations(State(state): State<AppState>, signed: Signed) -> PageResult {
     if signed.actor.role != Role::Administrator {
         return Err(WebError::Forbidden);
@@ -2430,37 +2483,67 @@ pub async fn organisations(State(state): State<AppState>, signed: Signed) -> Pag
             ]
         })
         .collect();
-    let policies = state
-        .policies
+    let mut sections = vec![Section::Table(Table {
+        caption: "Organisations".into(),
+        headers: ["Code", "Name", "Kind", "ICB"].map(String::from).to_vec(),
+        rows,
+        empty: "None.".into(),
+    })];
+    for icb in orgs
         .iter()
-        .map(|p| {
-            vec![
-                Cell::text(p.id.clone()),
-                Cell::text(p.title.clone()),
-                Cell::text(p.version.clone()),
-            ]
-        })
-        .collect();
-    let sections = vec![
-        Section::Table(Table {
-            caption: "Organisations".into(),
-            headers: ["Code", "Name", "Kind", "ICB"].map(String::from).to_vec(),
-            rows,
-            empty: "None.".into(),
-        }),
-        Section::Table(Table {
-            caption: "Policies in force".into(),
-            headers: ["Id", "Title", "Version"].map(String::from).to_vec(),
-            rows: policies,
-            empty: "None.".into(),
-        }),
-    ];
+        .filter(|o| o.kind() == diapath_domain::OrganisationKind::Icb)
+    {
+        let active = state.pathway.active_policies(icb.code()).await?;
+        let choices = state
+            .policies
+            .iter()
+            .map(|p| {
+                let mut c =
+                    Choice::new(p.id.clone(), format!("{} (version {})", p.title, p.version));
+                c.selected = active.as_ref().is_none_or(|a| a.contains(&p.id));
+                c
+            })
+            .collect();
+        sections.push(Section::Form(InlineForm {
+            heading: format!("Policies active in {}", icb.name()),
+            action: "/admin/organisations".into(),
+            fields: vec![
+                Field::new("area", "", FieldKind::Hidden).value(icb.code().as_str()),
+                Field::new("policy", "Policies", FieldKind::Checkboxes(choices))
+                    .hint("Until an area chooses, every policy in the library applies."),
+            ],
+            submit: "Save the area's policies".into(),
+            warning: false,
+        }));
+    }
     Ok(content(
         signed.chrome("/admin/organisations"),
         "Organisations and policies",
         String::new(),
         sections,
     ))
+}
+
+/// `POST /admin/organisations`: set an area's active policies.
+pub async fn area_policies_save(
+    State(state): State<AppState>,
+    signed: Signed,
+    Form(form): Form<FormData>,
+) -> PageResult {
+    signed.check_csrf(field(&form, "csrf"))?;
+    let area = OdsCode::parse(field(&form, "area").unwrap_or(""))
+        .map_err(|e| WebError::Invalid(e.to_string()))?;
+    let active: Vec<String> = form
+        .iter()
+        .filter(|(k, _)| k == "policy")
+        .map(|(_, v)| v.clone())
+        .filter(|id| state.policy(id).is_some())
+        .collect();
+    state
+        .pathway
+        .set_active_policies(&signed.actor, &area, &active, state.now())
+        .await?;
+    Ok(Redirect::to("/admin/organisations").into_response())
 }
 
 /// `GET /audit`: the latest entries and the chain check.
