@@ -109,13 +109,25 @@ pub async fn track(State(registry): State<Registry>, request: Request, next: Nex
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let method = request.method().as_str().to_owned();
+    let request_id = request
+        .extensions()
+        .get::<crate::security::RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
     let started = Instant::now();
     let response = next.run(request).await;
-    registry.observe(
-        &method,
-        &route,
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64(),
+    let seconds = started.elapsed().as_secs_f64();
+    let status = response.status().as_u16();
+    registry.observe(&method, &route, status, seconds);
+    // One line per request: the route template, never the concrete path, so no
+    // identifier reaches the log.
+    tracing::info!(
+        request_id = %request_id,
+        method = %method,
+        route = %route,
+        status,
+        ms = seconds * 1000.0,
+        "request"
     );
     response
 }
