@@ -35,7 +35,7 @@ enum Command {
     /// every stage of the pathway, and the web app on it.
     Demo(demo::DemoArgs),
     /// Run the web application (SQLite by default, PostgreSQL by URL).
-    Serve(commands::serve::ServeArgs),
+    Serve(commands::serve::ServeCli),
     /// Create or upgrade the database schema (SQLite or PostgreSQL, by URL).
     Migrate(commands::database::MigrateArgs),
     /// The audit log: `diapath audit verify` checks its hash chain.

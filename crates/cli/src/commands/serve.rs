@@ -14,45 +14,100 @@ use crate::commands::database::{DatabaseArgs, redact, runtime};
 use crate::commands::input::zone;
 use crate::commands::policy::{library_dir, load_library};
 
-/// Arguments of `diapath serve` (each also from a `DIAPATH_*` variable).
+/// Arguments of `diapath serve`. Each setting comes from the command line, else its
+/// `DIAPATH_*` variable, else the `--config` file, else the default.
 #[derive(Debug, Clone, clap::Args)]
-pub struct ServeArgs {
-    #[command(flatten)]
-    pub db: DatabaseArgs,
+pub struct ServeCli {
+    /// A TOML file with any of: database_url, listen, policies, tz, insecure_cookies,
+    /// session_hours (docs/web.md, "Configuration").
+    #[arg(long, value_name = "FILE", env = "DIAPATH_CONFIG")]
+    pub config: Option<PathBuf>,
 
-    /// Address to listen on.
-    #[arg(
-        long,
-        value_name = "ADDR",
-        env = "DIAPATH_LISTEN",
-        default_value = "127.0.0.1:8080"
-    )]
-    pub listen: SocketAddr,
+    /// `sqlite://FILE` or `postgres://USER@HOST/DB` [default: sqlite://diapath.db].
+    #[arg(long, value_name = "URL", env = "DIAPATH_DATABASE_URL")]
+    pub database_url: Option<String>,
 
-    /// The policy library folder (default: the nearest `policies` folder).
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR", env = "DIAPATH_LISTEN")]
+    pub listen: Option<SocketAddr>,
+
+    /// The policy library folder [default: the nearest `policies` folder].
     #[arg(long, value_name = "DIR", env = "DIAPATH_POLICIES")]
     pub policies: Option<PathBuf>,
 
-    /// The service's time zone (dates of decisions and reviews).
-    #[arg(
-        long,
-        value_name = "ZONE",
-        env = "DIAPATH_TZ",
-        default_value = "Europe/London"
-    )]
-    pub tz: String,
+    /// The service's time zone [default: Europe/London].
+    #[arg(long, value_name = "ZONE", env = "DIAPATH_TZ")]
+    pub tz: Option<String>,
 
     /// Send session cookies without `Secure`, for plain-HTTP use on this machine only.
     #[arg(long, env = "DIAPATH_INSECURE_COOKIES")]
     pub insecure_cookies: bool,
 
-    /// Hours a session lasts.
-    #[arg(
-        long,
-        value_name = "HOURS",
-        env = "DIAPATH_SESSION_HOURS",
-        default_value_t = 8
-    )]
+    /// Hours a session lasts [default: 8].
+    #[arg(long, value_name = "HOURS", env = "DIAPATH_SESSION_HOURS")]
+    pub session_hours: Option<i64>,
+}
+
+/// The `--config` file.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    database_url: Option<String>,
+    listen: Option<SocketAddr>,
+    policies: Option<PathBuf>,
+    tz: Option<String>,
+    insecure_cookies: Option<bool>,
+    session_hours: Option<i64>,
+}
+
+impl ServeCli {
+    /// The settings in force.
+    pub fn resolve(self) -> anyhow::Result<ServeArgs> {
+        let file: ConfigFile = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                toml::from_str(&text)
+                    .with_context(|| format!("{}: not a valid configuration", path.display()))?
+            }
+            None => ConfigFile::default(),
+        };
+        Ok(ServeArgs {
+            db: DatabaseArgs {
+                database_url: self
+                    .database_url
+                    .or(file.database_url)
+                    .unwrap_or_else(|| "sqlite://diapath.db".to_owned()),
+            },
+            listen: self
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            policies: self.policies.or(file.policies),
+            tz: self
+                .tz
+                .or(file.tz)
+                .unwrap_or_else(|| "Europe/London".to_owned()),
+            insecure_cookies: self.insecure_cookies || file.insecure_cookies.unwrap_or(false),
+            session_hours: self.session_hours.or(file.session_hours).unwrap_or(8),
+        })
+    }
+}
+
+/// The settings of a running server.
+#[derive(Debug, Clone)]
+pub struct ServeArgs {
+    /// The database.
+    pub db: DatabaseArgs,
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// The policy library folder.
+    pub policies: Option<PathBuf>,
+    /// The service's time zone.
+    pub tz: String,
+    /// Cookies without `Secure`.
+    pub insecure_cookies: bool,
+    /// Session length, hours.
     pub session_hours: i64,
 }
 
@@ -91,8 +146,9 @@ pub async fn serve_state(state: AppState, listen: SocketAddr) -> anyhow::Result<
 }
 
 /// Runs `diapath serve`.
-pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+pub fn run(args: ServeCli) -> anyhow::Result<()> {
     init_logging();
+    let args = args.resolve()?;
     runtime()?.block_on(async {
         let state = state(&args).await?;
         eprintln!(
@@ -114,4 +170,51 @@ pub fn init_logging() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli() -> ServeCli {
+        ServeCli {
+            config: None,
+            database_url: None,
+            listen: None,
+            policies: None,
+            tz: None,
+            insecure_cookies: false,
+            session_hours: None,
+        }
+    }
+
+    #[test]
+    fn command_line_beats_file_beats_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diapath.toml");
+        std::fs::write(&path, "database_url = \"postgres://app@db/diapath\"\nsession_hours = 4\nlisten = \"0.0.0.0:9000\"\n").unwrap();
+        let resolved = ServeCli {
+            config: Some(path.clone()),
+            session_hours: Some(2),
+            ..cli()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(resolved.db.database_url, "postgres://app@db/diapath");
+        assert_eq!(resolved.session_hours, 2);
+        assert_eq!(resolved.listen.port(), 9000);
+        assert_eq!(resolved.tz, "Europe/London");
+        let defaults = cli().resolve().unwrap();
+        assert_eq!(defaults.db.database_url, "sqlite://diapath.db");
+        assert_eq!(defaults.listen.port(), 8080);
+        std::fs::write(&path, "databse_url = \"typo\"\n").unwrap();
+        assert!(
+            ServeCli {
+                config: Some(path),
+                ..cli()
+            }
+            .resolve()
+            .is_err()
+        );
+    }
 }
