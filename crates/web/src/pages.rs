@@ -35,9 +35,16 @@ use crate::units::Units;
 use crate::views::content::{Cell, Colour, ContentPage, InlineForm, Section, Table, Tag};
 use crate::views::form::{Choice, Field, FieldKind, FormPage};
 use crate::views::present::{
-    date, eligibility_panel, eligibility_panel_json, fact_words, nhs_number, outcome_tag,
-    patient_caption, source_words, state_tag, technology,
+    date, decision_words, eligibility_panel, eligibility_panel_json, fact_words, nhs_number,
+    outcome_tag, patient_caption, source_words, state_tag, technology,
 };
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
+}
 
 type PageResult = Result<Response, WebError>;
 
@@ -755,11 +762,13 @@ pub async fn patient(
         empty: "No policies are in force.".into(),
     }));
     // CGM.
-    let from = now - SignedDuration::from_hours(24 * 14);
-    let readings = state
-        .pathway
-        .readings(&signed.actor, p.id, from, now, now)
-        .await?;
+    let from = now - SignedDuration::from_hours(24 * 28);
+    let readings = last_fortnight(
+        state
+            .pathway
+            .readings(&signed.actor, p.id, from, now, now)
+            .await?,
+    );
     if readings.is_empty() {
         sections.push(Section::Inset("No CGM data in the last 14 days.".into()));
     } else {
@@ -808,6 +817,17 @@ pub async fn patient(
     ))
 }
 
+/// The 14 days of readings up to the latest one: the report shows the most recent
+/// fortnight of data, not the fortnight up to this minute (an upload is often a few
+/// hours or days old).
+fn last_fortnight(readings: Vec<diapath_glucose::Reading>) -> Vec<diapath_glucose::Reading> {
+    let Some(last) = readings.last().map(|r| r.utc()) else {
+        return readings;
+    };
+    let from = last - SignedDuration::from_hours(24 * 14);
+    readings.into_iter().filter(|r| r.utc() > from).collect()
+}
+
 /// `GET /patients/{id}/report`: the printable AGP report of the last 14 days.
 pub async fn patient_report(
     State(state): State<AppState>,
@@ -819,11 +839,13 @@ pub async fn patient_report(
         .pathway
         .patient(&signed.actor, pid(id), "AGP report", now)
         .await?;
-    let from = now - SignedDuration::from_hours(24 * 14);
-    let readings = state
-        .pathway
-        .readings(&signed.actor, pid(id), from, now, now)
-        .await?;
+    let from = now - SignedDuration::from_hours(24 * 28);
+    let readings = last_fortnight(
+        state
+            .pathway
+            .readings(&signed.actor, pid(id), from, now, now)
+            .await?,
+    );
     let report = build(
         &Trace::new(id.to_string(), readings).0,
         &ReportOptions::default(),
@@ -1651,7 +1673,11 @@ pub async fn request(
     }];
     for d in req.decisions() {
         sections.push(Section::Summary {
-            heading: format!("Decision on {}: {:?}", date(d.decided_on), d.outcome),
+            heading: format!(
+                "Decision on {}: {}",
+                date(d.decided_on),
+                decision_words(d.outcome)
+            ),
             rows: vec![
                 (
                     "Reasons".into(),
@@ -2299,7 +2325,7 @@ pub async fn me(State(state): State<AppState>, signed: Signed) -> PageResult {
             sections.push(Section::Summary {
                 heading: "The decision and why".into(),
                 rows: vec![
-                    ("Decision".into(), format!("{:?}", d.outcome)),
+                    ("Decision".into(), capitalised(decision_words(d.outcome))),
                     (
                         "Reasons".into(),
                         d.reasons
@@ -2338,11 +2364,13 @@ pub async fn me(State(state): State<AppState>, signed: Signed) -> PageResult {
             }));
         }
     }
-    let from = now - SignedDuration::from_hours(24 * 14);
-    let readings = state
-        .pathway
-        .readings(&signed.actor, own, from, now, now)
-        .await?;
+    let from = now - SignedDuration::from_hours(24 * 28);
+    let readings = last_fortnight(
+        state
+            .pathway
+            .readings(&signed.actor, own, from, now, now)
+            .await?,
+    );
     if !readings.is_empty() {
         let report = build(&Trace::new("me", readings).0, &ReportOptions::default());
         let mut view = ReportView::new(&report, Units::MmolL);

@@ -40,6 +40,20 @@ pub fn technology(t: diapath_domain::request::Technology) -> &'static str {
     }
 }
 
+/// A decision's outcome in words.
+pub fn decision_words(o: diapath_domain::request::DecisionOutcome) -> &'static str {
+    use diapath_domain::request::DecisionOutcome::*;
+    match o {
+        AutoApproved => "approved automatically",
+        Approved => "approved",
+        Refused => "refused",
+        ReferredToCommissioner => "referred to the commissioner",
+        ExceptionalCase => "sent as an exceptional case",
+        Continued => "continued after review",
+        Discontinued => "discontinued after review",
+    }
+}
+
 /// A request state as a tag.
 pub fn state_tag(s: RequestState) -> Tag {
     use RequestState::*;
