@@ -578,7 +578,17 @@ pub async fn capacity(State(state): State<AppState>, signed: Signed) -> PageResu
                     )
             })
             .collect();
-        let mut waiting: Vec<&RequestRecord> = requests
+        // The domain's cohort: places go to active requests first; requests still to
+        // be decided join by priority tier (from their evaluation) and date.
+        let mut cohort = diapath_domain::capacity::Cohort::new(cap);
+        for r in &active {
+            cohort.join(diapath_domain::capacity::WaitingEntry {
+                request: r.request.id(),
+                tier: diapath_domain::capacity::PriorityTier(0),
+                since: r.request.created_on(),
+            });
+        }
+        let pending: Vec<&RequestRecord> = requests
             .iter()
             .filter(|r| {
                 r.request.policy().id == policy.id
@@ -588,16 +598,31 @@ pub async fn capacity(State(state): State<AppState>, signed: Signed) -> PageResu
                     )
             })
             .collect();
-        waiting.sort_by_key(|r| (r.request.created_on(), r.request.id().get()));
+        for r in &pending {
+            let tier = r
+                .request
+                .decisions()
+                .last()
+                .and_then(|d| d.evaluation.get("tier")?.get("tier")?.as_u64())
+                .map_or(u8::MAX, |t| t.min(254) as u8);
+            cohort.join(diapath_domain::capacity::WaitingEntry {
+                request: r.request.id(),
+                tier: diapath_domain::capacity::PriorityTier(tier),
+                since: r.request.created_on(),
+            });
+        }
+        let waiting: Vec<&RequestRecord> = cohort
+            .waiting()
+            .iter()
+            .filter_map(|w| requests.iter().find(|r| r.request.id() == w.request))
+            .collect();
         sections.push(Section::Summary {
             heading: policy.title.clone(),
             rows: vec![
                 ("Cohort cap".into(), cap.to_string()),
-                ("Places in use".into(), active.len().to_string()),
-                (
-                    "Places free".into(),
-                    cap.saturating_sub(active.len() as u32).to_string(),
-                ),
+                ("Places in use".into(), cohort.members().len().to_string()),
+                ("Places free".into(), cohort.free().to_string()),
+                ("Waiting".into(), waiting.len().to_string()),
             ],
         });
         sections.push(request_table(
