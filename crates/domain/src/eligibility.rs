@@ -238,6 +238,28 @@ pub fn required_evidence(
     out
 }
 
+/// Whether a policy keeps its device with specialist teams (no primary-care prescribing
+/// or monitoring), which the permission function enforces on the request.
+pub fn specialist_only(policy: &diapath_policy::Policy) -> bool {
+    policy
+        .prescribing
+        .as_ref()
+        .is_some_and(|p| !p.primary_care_prescribing || !p.primary_care_monitoring)
+}
+
+/// The technology a request under `policy` asks for (a policy offering "CGM" asks for
+/// real-time CGM; isCGM is the alternative the clinician may choose).
+pub fn technology(policy: &diapath_policy::Policy) -> crate::request::Technology {
+    use crate::request::Technology as T;
+    use diapath_policy::policy::Technology as P;
+    match policy.technology {
+        P::IsCgm => T::IsCgm,
+        P::RtCgm | P::Cgm => T::RtCgm,
+        P::Csii => T::InsulinPump,
+        P::Hcl => T::HybridClosedLoop,
+    }
+}
+
 const ATTESTATIONS: [Attestation; 12] = [
     Attestation::DisablingHypoglycaemia,
     Attestation::MdiHighLevelOfCare,

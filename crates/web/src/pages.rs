@@ -12,7 +12,7 @@ use diapath_domain::facts::{
     Hba1cMmolPerMol, NewFact, PregnancyStatus, Provenance, Source,
 };
 use diapath_domain::reasons::ReasonCode;
-use diapath_domain::request::{AppealGround, DecisionInput, NewRequest, PolicyRef, Technology};
+use diapath_domain::request::{AppealGround, DecisionInput, NewRequest, PolicyRef};
 use diapath_domain::review::{ReviewWindow, evaluate_review};
 use diapath_domain::{
     Action, Command, OdsCode, Patient, PatientId, RequestId, RequestState, Role, User, UserId,
@@ -649,6 +649,20 @@ pub async fn capacity(State(state): State<AppState>, signed: Signed) -> PageResu
 
 // ---------------------------------------------------------------- patient
 
+/// Whether the signed-in user may do `op` on this patient (forms check before showing).
+fn may(
+    signed: &Signed,
+    op: diapath_domain::Operation,
+    context: &diapath_domain::permissions::PatientContext,
+) -> Result<(), WebError> {
+    if diapath_domain::permits(&signed.actor, op, diapath_domain::Target::Patient(context)).allowed
+    {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
 fn pid(id: i64) -> PatientId {
     PatientId::new(id)
 }
@@ -1197,6 +1211,12 @@ async fn evidence_page(
         .pathway
         .patient(&signed.actor, pid(id), "record evidence", state.now())
         .await?;
+    let op = if kind == "education" {
+        diapath_domain::Operation::RecordEducation
+    } else {
+        diapath_domain::Operation::RecordFact
+    };
+    may(signed, op, &record.context)?;
     let (title, mut fields) = evidence_fields(kind).ok_or(WebError::NotFound)?;
     for f in &mut fields {
         if let Some(v) = form.and_then(|form| {
@@ -1308,6 +1328,12 @@ pub async fn upload_form(
         .pathway
         .patient(&signed.actor, pid(id), "upload", state.now())
         .await?;
+    let op = if signed.actor.patient == Some(record.patient.id) {
+        diapath_domain::Operation::UploadOwnCgm
+    } else {
+        diapath_domain::Operation::RecordFact
+    };
+    may(&signed, op, &record.context)?;
     Ok(render(
         StatusCode::OK,
         &upload_page(&signed, id, patient_caption(&record.patient), None),
@@ -1522,6 +1548,22 @@ pub async fn request_new_form(
         .pathway
         .patient(&signed.actor, pid(id), "new request", state.now())
         .await?;
+    let would_be = diapath_domain::permissions::RequestContext {
+        patient: record.context.clone(),
+        requesting_team: record.patient.specialist_team.clone(),
+        commissioner: record.context.icb.clone(),
+        // The least restrictive policy: each policy's own rule is checked on submit.
+        specialist_only: false,
+    };
+    if !diapath_domain::permits(
+        &signed.actor,
+        diapath_domain::Operation::CreateRequest,
+        diapath_domain::Target::Request(&would_be),
+    )
+    .allowed
+    {
+        return Err(WebError::Forbidden);
+    }
     let today = state.today();
     let facts = policy_facts(&record.patient, &record.facts, today);
     let choices = state
@@ -1551,23 +1593,6 @@ pub async fn request_new_form(
     Ok(render(StatusCode::OK, &page))
 }
 
-fn technology_of(policy: &diapath_policy::Policy) -> Technology {
-    use diapath_policy::policy::Technology as T;
-    match policy.technology {
-        T::IsCgm => Technology::IsCgm,
-        T::RtCgm | T::Cgm => Technology::RtCgm,
-        T::Csii => Technology::InsulinPump,
-        T::Hcl => Technology::HybridClosedLoop,
-    }
-}
-
-fn specialist_only(policy: &diapath_policy::Policy) -> bool {
-    policy
-        .prescribing
-        .as_ref()
-        .is_some_and(|p| !p.primary_care_prescribing || !p.primary_care_monitoring)
-}
-
 /// `POST /patients/{id}/requests/new`.
 pub async fn request_create(
     State(state): State<AppState>,
@@ -1586,12 +1611,12 @@ pub async fn request_create(
     let new = NewRequest {
         id: RequestId::new(0),
         patient: record.patient.id,
-        technology: technology_of(policy),
+        technology: diapath_domain::eligibility::technology(policy),
         policy: PolicyRef {
             id: policy.id.clone(),
             version: policy.version.clone(),
         },
-        specialist_only: specialist_only(policy),
+        specialist_only: diapath_domain::eligibility::specialist_only(policy),
         requested_by: signed.actor.user,
         requesting_team: record.patient.specialist_team.clone(),
         commissioner: record.context.icb.clone(),

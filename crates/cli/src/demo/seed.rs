@@ -11,7 +11,7 @@ use diapath_domain::facts::{
 };
 use diapath_domain::patient::{EthnicCategory, ImdDecile, Locality, Sex};
 use diapath_domain::reasons::ReasonCode;
-use diapath_domain::request::{AppealGround, DecisionInput, NewRequest, PolicyRef, Technology};
+use diapath_domain::request::{AppealGround, DecisionInput, NewRequest, PolicyRef};
 use diapath_domain::review::{ReviewWindow, evaluate_review};
 use diapath_domain::{
     Action, Actor, Command, NhsNumber, OdsCode, Organisation, OrganisationKind, Patient, PatientId,
@@ -405,16 +405,12 @@ async fn carry(ctx: &Ctx<'_>, person: &Person, pid: PatientId, today: Date) -> a
             NewRequest {
                 id: RequestId::new(0),
                 patient: pid,
-                technology: if person.diabetes == PopType::Type2 {
-                    Technology::IsCgm
-                } else {
-                    Technology::RtCgm
-                },
+                technology: diapath_domain::eligibility::technology(policy),
                 policy: PolicyRef {
                     id: policy.id.clone(),
                     version: policy.version.clone(),
                 },
-                specialist_only: true,
+                specialist_only: diapath_domain::eligibility::specialist_only(policy),
                 requested_by: c.user,
                 requesting_team: OdsCode::parse(TRUST)?,
                 commissioner: OdsCode::parse(ICB)?,
