@@ -366,7 +366,12 @@ pub async fn worklist(State(state): State<AppState>, signed: Signed) -> PageResu
         ),
         request_table(
             "Requests awaiting evidence or submission",
-            pick(&|r| r.request.state() == RequestState::Draft),
+            pick(&|r| {
+                matches!(
+                    r.request.state(),
+                    RequestState::Draft | RequestState::Submitted
+                )
+            }),
             "No draft requests.",
         ),
         request_table(
@@ -374,8 +379,7 @@ pub async fn worklist(State(state): State<AppState>, signed: Signed) -> PageResu
             pick(&|r| {
                 matches!(
                     r.request.state(),
-                    RequestState::Submitted
-                        | RequestState::ReferredToCommissioner
+                    RequestState::ReferredToCommissioner
                         | RequestState::ExceptionalCase
                         | RequestState::ReconsiderationRequested
                         | RequestState::Appealed
@@ -503,10 +507,7 @@ pub async fn decisions(State(state): State<AppState>, signed: Signed) -> PageRes
     let sections = vec![
         request_table(
             "Awaiting decision",
-            pick(&[
-                RequestState::ReferredToCommissioner,
-                RequestState::Submitted,
-            ]),
+            pick(&[RequestState::ReferredToCommissioner]),
             "Nothing awaits a decision.",
         ),
         request_table(
@@ -1793,8 +1794,14 @@ pub async fn request(
             submit: "Check evidence and submit".into(),
             warning: false,
         })),
-        RequestState::Submitted
-        | RequestState::ReferredToCommissioner
+        RequestState::Submitted if clinician => sections.push(Section::Form(InlineForm {
+            heading: "Send for a decision".into(),
+            action: format!("/requests/{id}/route"),
+            fields: vec![hidden()],
+            submit: "Evaluate and send for a decision".into(),
+            warning: false,
+        })),
+        RequestState::ReferredToCommissioner
         | RequestState::ExceptionalCase
         | RequestState::ReconsiderationRequested
         | RequestState::Appealed
@@ -1970,20 +1977,25 @@ pub(crate) async fn act_on(
     };
     let by = signed.actor.user;
     match action {
-        "submit" => {
+        "submit" | "route" => {
             let facts = facts_now(&record);
-            state
-                .pathway
-                .act(
-                    &signed.actor,
-                    rid,
-                    cmd(Action::Submit {
-                        required: required_evidence(policy),
-                        facts: facts.clone(),
-                    }),
-                )
-                .await?;
-            // Route it: automatic approval where the policy allows and every criterion is met.
+            let mut next_version = version;
+            if action == "submit" {
+                state
+                    .pathway
+                    .act(
+                        &signed.actor,
+                        rid,
+                        cmd(Action::Submit {
+                            required: required_evidence(policy),
+                            facts: facts.clone(),
+                        }),
+                    )
+                    .await?;
+                next_version += 1;
+            }
+            // Route it: automatic approval where the policy allows and every criterion
+            // is met; otherwise to the commissioner.
             let e = evaluation()?;
             let input = DecisionInput {
                 reasons: vec![if e.all_criteria_met && e.auto_approval_allowed {
@@ -1998,7 +2010,7 @@ pub(crate) async fn act_on(
                 facts,
             };
             let next = Command {
-                expected_version: version + 1,
+                expected_version: next_version,
                 by,
                 at: now,
                 on: today,
