@@ -162,8 +162,7 @@ pub fn compute(trace: &Trace, options: &MetricOptions) -> Metrics {
     }
     m.days = coverage::days(trace);
     // iglu derives the grid step and the % active step from the same median spacing.
-    let spacing = grid::spacing_minutes(trace);
-    let median_step = grid::rounded_median(&spacing);
+    let (spacing, median_step) = grid::spacing(trace);
     m.active_percent =
         median_step.and_then(|dt0| coverage::active_percent_with(trace, &spacing, dt0));
     if let (Some(days), Some(active)) = (m.days, m.active_percent) {

@@ -1,7 +1,7 @@
 //! How much data a trace holds: days of data, % time CGM active (iglu `active_percent`,
 //! `R/active_percent.R`, "automatic" range) and consensus data sufficiency.
 
-use super::grid::{rounded_median, seconds_between, spacing_minutes};
+use super::grid::{seconds_between, spacing};
 use crate::reading::Trace;
 
 /// Days of data asked for by the consensus (Battelino et al., Diabetes Care
@@ -33,8 +33,8 @@ pub fn days(trace: &Trace) -> Option<f64> {
 /// a multi-subject data frame; here each trace uses its own spacing, which is what iglu
 /// gives when called on one subject at a time.
 pub fn active_percent(trace: &Trace) -> Option<f64> {
-    let spacing = spacing_minutes(trace);
-    active_percent_with(trace, &spacing, rounded_median(&spacing)?)
+    let (spacing, step) = spacing(trace);
+    active_percent_with(trace, &spacing, step?)
 }
 
 /// [`active_percent`] given the trace's spacing in minutes and its rounded median.

@@ -94,7 +94,7 @@ impl Grid {
 pub fn grid_step(trace: &Trace, dt0_minutes: Option<u32>) -> Option<u32> {
     let dt0 = match dt0_minutes {
         Some(dt0) => dt0,
-        None => rounded_median(&spacing_minutes(trace))?,
+        None => spacing(trace).1?,
     };
     day_divisor(dt0)
 }
@@ -103,7 +103,12 @@ pub fn grid_step(trace: &Trace, dt0_minutes: Option<u32>) -> Option<u32> {
 /// empty or out of range.
 pub(crate) fn rounded_median(spacing: &[f64]) -> Option<u32> {
     let mut scratch = spacing.to_vec();
-    let rounded = median(&mut scratch)?.round_ties_even();
+    round_minutes(median(&mut scratch)?)
+}
+
+/// A median spacing rounded half to even to whole minutes; `None` out of range.
+fn round_minutes(median: f64) -> Option<u32> {
+    let rounded = median.round_ties_even();
     if !(0.0..=f64::from(u32::MAX)).contains(&rounded) {
         return None;
     }
@@ -169,19 +174,51 @@ pub(crate) fn build(trace: &Trace, dt0: u32, inter_gap_minutes: f64) -> Option<G
         .iter()
         .map(|r| seconds_between(midnight, r.utc()))
         .collect();
-    let glucose: Vec<f64> = readings.iter().map(|r| r.glucose().get()).collect();
     let step = f64::from(dt0) * 60.0;
     let per_day = (DAY_MINUTES / dt0) as usize;
     let total = days * per_day;
     let mut values = Vec::with_capacity(total);
-    // Merge walk: `i` is the reading at or before the current grid point.
-    let mut i = 0usize;
-    for k in 1..=total {
-        let v = k as f64 * step;
-        while i + 1 < times.len() && times[i + 1] <= v {
-            i += 1;
+    // Point `k` (1-based) lies at `k·step` seconds. Walk the intervals between
+    // consecutive readings and fill the points each holds: R `approx` between the two
+    // readings, or NaN across a gap longer than `inter_gap` (iglu's `NA`).
+    let mut k = 1usize;
+    let point = |k: usize| k as f64 * step;
+    // Points before the first reading have no value.
+    let first_time = times.first().copied().unwrap_or(f64::INFINITY);
+    while k <= total && point(k) < first_time {
+        values.push(f64::NAN);
+        k += 1;
+    }
+    for (t, r) in times.windows(2).zip(readings.windows(2)) {
+        let (x0, x1) = (t[0], t[1]);
+        let (y0, y1) = (r[0].glucose().get(), r[1].glucose().get());
+        let blank = (x1 - x0) / 60.0 > inter_gap_minutes;
+        while k <= total {
+            let v = point(k);
+            if v >= x1 {
+                break;
+            }
+            values.push(if v == x0 {
+                y0
+            } else if blank {
+                f64::NAN
+            } else {
+                // Same expression and evaluation order as R's approx1
+                // (src/library/stats/src/approx.c).
+                y0 + (y1 - y0) * ((v - x0) / (x1 - x0))
+            });
+            k += 1;
         }
-        values.push(interpolate(&times, &glucose, i, v, inter_gap_minutes));
+    }
+    // At or after the last reading: its own value at its instant, nothing after.
+    let (last_time, last_value) = (times[times.len() - 1], last.glucose().get());
+    while k <= total {
+        values.push(if point(k) == last_time {
+            last_value
+        } else {
+            f64::NAN
+        });
+        k += 1;
     }
     Some(Grid {
         dt0_minutes: dt0,
@@ -191,40 +228,64 @@ pub(crate) fn build(trace: &Trace, dt0: u32, inter_gap_minutes: f64) -> Option<G
     })
 }
 
-/// R `approx` (linear, rule 1) at `v`, with `times[i] <= v < times[i + 1]` unless `v` is
-/// outside the readings; NaN outside them and strictly inside a gap longer than
-/// `inter_gap_minutes` (iglu's `NA`).
-fn interpolate(times: &[f64], glucose: &[f64], i: usize, v: f64, inter_gap_minutes: f64) -> f64 {
-    let (Some(&x0), Some(&y0)) = (times.get(i), glucose.get(i)) else {
-        return f64::NAN;
+/// Spacing between consecutive readings in minutes, and its median rounded half to even
+/// ([`rounded_median`] of the spacing).
+///
+/// When every spacing is a whole number of seconds (as in every export format but
+/// Nightscout's millisecond stamps) and the middle ones are at most an hour, the median
+/// comes from a histogram of whole seconds: spacing `s` seconds is `s / 60` minutes, a
+/// monotone map, so the middle order statistics, and so the median, are the same as by
+/// selection, which is what any other spacing uses.
+pub(crate) fn spacing(trace: &Trace) -> (Vec<f64>, Option<u32>) {
+    const MAX_SECONDS: usize = 3600;
+    let readings = trace.readings();
+    let mut minutes = Vec::with_capacity(readings.len().saturating_sub(1));
+    let mut histogram = vec![0u32; MAX_SECONDS + 1];
+    let mut whole = true;
+    for w in readings.windows(2) {
+        let (a, b) = (w[0].utc(), w[1].utc());
+        let seconds = b.as_second() - a.as_second();
+        let nanos = b.subsec_nanosecond() - a.subsec_nanosecond();
+        minutes.push((seconds as f64 + f64::from(nanos) / 1e9) / 60.0);
+        // Longer spacings only count: they are above every bin.
+        let bin = usize::try_from(seconds)
+            .unwrap_or(usize::MAX)
+            .min(MAX_SECONDS + 1);
+        whole &= nanos == 0;
+        if let Some(count) = histogram.get_mut(bin) {
+            *count += 1;
+        }
+    }
+    let n = minutes.len();
+    if n == 0 {
+        return (minutes, None);
+    }
+    // The k-th smallest spacing (0-based) in minutes, as the selection would give it;
+    // `None` if it is beyond the histogram.
+    let kth = |k: usize| -> Option<f64> {
+        let mut below = 0usize;
+        for (bin, &count) in histogram.iter().enumerate() {
+            below += count as usize;
+            if below > k {
+                return Some(bin as f64 / 60.0);
+            }
+        }
+        None
     };
-    if v == x0 {
-        return y0;
-    }
-    let (Some(&x1), Some(&y1)) = (times.get(i + 1), glucose.get(i + 1)) else {
-        return f64::NAN;
+    let median = if !whole {
+        None
+    } else if n % 2 == 1 {
+        kth(n / 2)
+    } else {
+        kth(n / 2 - 1)
+            .zip(kth(n / 2))
+            .map(|(lower, upper)| (lower + upper) / 2.0)
     };
-    if v < x0 {
-        return f64::NAN;
-    }
-    if v == x1 {
-        return y1;
-    }
-    // iglu blanks grid points strictly between two readings more than inter_gap apart.
-    if (x1 - x0) / 60.0 > inter_gap_minutes {
-        return f64::NAN;
-    }
-    // Same expression and evaluation order as R's approx1 (src/library/stats/src/approx.c).
-    y0 + (y1 - y0) * ((v - x0) / (x1 - x0))
-}
-
-/// Spacing between consecutive readings, minutes.
-pub(crate) fn spacing_minutes(trace: &Trace) -> Vec<f64> {
-    trace
-        .readings()
-        .windows(2)
-        .map(|w| seconds_between(w[0].utc(), w[1].utc()) / 60.0)
-        .collect()
+    let Some(median) = median else {
+        let step = rounded_median(&minutes);
+        return (minutes, step);
+    };
+    (minutes, round_minutes(median))
 }
 
 /// Seconds from `a` to `b`, with sub-second precision (whole seconds exactly).
@@ -363,6 +424,37 @@ mod tests {
         // Above inter_gap: iglu stops; we return None.
         assert!(grid(&spaced(60), None, 45.0).is_none());
         assert!(grid(&trace(&[(0, 100.0)]), None, 45.0).is_none());
+    }
+
+    proptest::proptest! {
+        /// The histogram median is the selection median, whatever the spacing.
+        #[test]
+        fn histogram_median_is_the_selection_median(
+            steps in proptest::collection::vec((0i64..4_000, 0u8..4), 1..200),
+        ) {
+            let t0 = jiff::Timestamp::from_second(1_577_836_800).unwrap();
+            let mut t = t0;
+            let readings = steps.iter().map(|&(seconds, ms)| {
+                // One step in four has milliseconds when `ms` is 0 (Nightscout-like).
+                let extra = if ms == 0 { 250 } else { 0 };
+                t = t + SignedDuration::from_secs(seconds) + SignedDuration::from_millis(extra);
+                Reading::new(t, t.to_zoned(jiff::tz::TimeZone::UTC).datetime(),
+                    GlucoseMgDl::new(100.0).unwrap(), Censoring::Exact)
+            });
+            let trace = Trace::new("s", std::iter::once(Reading::new(t0,
+                t0.to_zoned(jiff::tz::TimeZone::UTC).datetime(),
+                GlucoseMgDl::new(100.0).unwrap(), Censoring::Exact)).chain(readings).collect()).0;
+            let (minutes, step) = spacing(&trace);
+            proptest::prop_assert_eq!(step, rounded_median(&minutes));
+            // And with whole seconds only (the histogram path).
+            let whole: Vec<Reading> = trace.readings().iter().map(|r| {
+                let t = jiff::Timestamp::from_second(r.utc().as_second()).unwrap();
+                Reading::new(t, r.local(), r.glucose(), r.censoring())
+            }).collect();
+            let whole = Trace::new("w", whole).0;
+            let (minutes, step) = spacing(&whole);
+            proptest::prop_assert_eq!(step, rounded_median(&minutes));
+        }
     }
 
     #[test]

@@ -119,31 +119,28 @@ fn excursions(gl: &[f64], short: usize, long: usize) -> (Option<f64>, Option<f64
     if sd < 1.0 {
         return (None, None);
     }
-    let ma_short = moving_average(gl, short);
-    let ma_long = moving_average(gl, long);
-    let delta: Vec<f64> = ma_short.iter().zip(&ma_long).map(|(s, l)| s - l).collect();
+    let delta = ma_delta(gl, short, long);
 
     let turn = |d: f64| if d > 0.0 { Turn::Max } else { Turn::Min };
     let mut crosses: Vec<(usize, Turn)> = vec![(0, turn(delta[0]))];
-    for i in 1..n {
-        if gl[i].is_nan() || gl[i - 1].is_nan() || delta[i].is_nan() || delta[i - 1].is_nan() {
+    // The delta at the last crossing: across missing points a sign change is judged
+    // against it.
+    let mut at_last = delta[0];
+    let mut before = (gl[0], delta[0]);
+    for (i, (&g, &d)) in gl.iter().zip(&delta).enumerate().skip(1) {
+        let (g_before, d_before) = std::mem::replace(&mut before, (g, d));
+        if g.is_nan() || g_before.is_nan() || d.is_nan() || d_before.is_nan() {
             continue;
         }
-        let previous = if delta[i] * delta[i - 1] < 0.0 {
-            Some(delta[i - 1])
+        let previous = if d * d_before < 0.0 {
+            d_before
+        } else if d * at_last < 0.0 {
+            at_last
         } else {
-            // Across missing points, compare with the delta at the last crossing.
-            let at_last = crosses.last().map_or(f64::NAN, |&(p, _)| delta[p]);
-            (delta[i] * at_last < 0.0).then_some(at_last)
+            continue;
         };
-        if let Some(previous) = previous {
-            let kind = if delta[i] < previous {
-                Turn::Min
-            } else {
-                Turn::Max
-            };
-            crosses.push((i, kind));
-        }
+        crosses.push((i, if d < previous { Turn::Min } else { Turn::Max }));
+        at_last = d;
     }
     crosses.push((n - 1, turn(delta[n - 1])));
 
@@ -245,21 +242,100 @@ fn best(
 
 /// Position and value of the first minimum (or maximum) of `gl[s1..=s2]`, ignoring gaps.
 fn extreme(gl: &[f64], s1: usize, s2: usize, kind: Turn) -> Option<(usize, f64)> {
-    let mut found: Option<(usize, f64)> = None;
-    for (offset, &v) in gl.get(s1..=s2)?.iter().enumerate() {
-        if v.is_nan() {
-            continue;
+    let part = gl.get(s1..=s2)?;
+    // NaN compares false, so gaps never replace; glucose is finite, so the first
+    // value present always replaces the infinite start.
+    let (mut at, mut best) = (0usize, f64::INFINITY);
+    match kind {
+        Turn::Min => {
+            for (offset, &v) in part.iter().enumerate() {
+                if v < best {
+                    (at, best) = (offset, v);
+                }
+            }
         }
-        let replace = match (found, kind) {
-            (None, _) => true,
-            (Some((_, b)), Turn::Min) => v < b,
-            (Some((_, b)), Turn::Max) => v > b,
-        };
-        if replace {
-            found = Some((s1 + offset, v));
+        Turn::Max => {
+            best = f64::NEG_INFINITY;
+            for (offset, &v) in part.iter().enumerate() {
+                if v > best {
+                    (at, best) = (offset, v);
+                }
+            }
         }
     }
-    found
+    best.is_finite().then_some((s1 + at, best))
+}
+
+/// `short`-point minus `long`-point trailing moving average at every point, with the
+/// signs (and, near zero, the values) of [`moving_average`]'s differences.
+///
+/// Only the sign of each difference steers the MAGE scan (crossings, and whether a
+/// crossing is a peak or a nadir). Running sums give each average in O(1), but drift by
+/// a bounded amount from the window-by-window sums R computes; wherever a difference is
+/// within that bound of zero, it is recomputed window by window, so every sign, and
+/// every exact tie, is R's.
+fn ma_delta(gl: &[f64], short: usize, long: usize) -> Vec<f64> {
+    let n = gl.len();
+    if short == 0 || long > n || short > long {
+        return vec![f64::NAN; n];
+    }
+    let clean: Vec<f64> = gl
+        .iter()
+        .map(|v| if v.is_nan() { 0.0 } else { *v })
+        .collect();
+    let mut present = Vec::with_capacity(n + 1);
+    present.push(0u32);
+    let mut count = 0u32;
+    let mut max_abs = 0.0f64;
+    for (v, c) in gl.iter().zip(&clean) {
+        count += u32::from(!v.is_nan());
+        present.push(count);
+        max_abs = max_abs.max(c.abs());
+    }
+    let running = |width: usize| -> Vec<f64> {
+        let mut out = vec![f64::NAN; n];
+        // The first full window, then slide: add the newest value, drop the oldest.
+        let mut sum: f64 = clean[..width - 1].iter().sum();
+        let windows = clean[width - 1..]
+            .iter()
+            .zip(std::iter::once(&0.0).chain(&clean[..n - width]))
+            .zip(present[width..].iter().zip(&present[..=n - width]));
+        for (slot, ((newest, oldest), (to, from))) in out[width - 1..].iter_mut().zip(windows) {
+            sum = sum + newest - oldest;
+            let c = to - from;
+            *slot = if c == 0 { f64::NAN } else { sum / f64::from(c) };
+        }
+        out
+    };
+    let (ma_short, ma_long) = (running(short), running(long));
+    // Each of the 2n additions and subtractions errs by at most ε/2 of a partial sum,
+    // which is at most (long + 1)·max|g|; the ordered sums err by less. Sixteen times
+    // that is a safe margin for the difference of the two means.
+    let bound = 16.0 * f64::EPSILON * max_abs * (long + 1) as f64 * (n + long + 2) as f64;
+    (0..n)
+        .map(|i| {
+            let s = ma_short[i.max(short - 1)];
+            let l = ma_long[i.max(long - 1)];
+            let d = s - l;
+            if d.abs() <= bound {
+                window_mean(&clean, &present, short, i.max(short - 1))
+                    - window_mean(&clean, &present, long, i.max(long - 1))
+            } else {
+                d
+            }
+        })
+        .collect()
+}
+
+/// Mean of the values present in the `width` points ending at `at`, summed in order as
+/// R does; `NaN` if none is present.
+fn window_mean(clean: &[f64], present: &[u32], width: usize, at: usize) -> f64 {
+    let count = present[at + 1] - present[at + 1 - width];
+    if count == 0 {
+        return f64::NAN;
+    }
+    let sum: f64 = clean[at + 1 - width..=at].iter().sum();
+    sum / f64::from(count)
 }
 
 /// Trailing moving average over `width` points ignoring gaps (zoo `rollapply`, right
@@ -270,6 +346,9 @@ fn extreme(gl: &[f64], s1: usize, s2: usize, kind: Turn) -> Option<(usize, f64)>
 /// turn exact ties between the two averages into sign changes. For speed, [`LANES`]
 /// neighbouring windows are summed side by side, and a gap adds 0.0, which leaves a sum
 /// unchanged; every window's sum is still exactly that of its own values in order.
+///
+/// [`ma_delta`] is what the scan uses; this is the reference it is tested against.
+#[cfg(test)]
 fn moving_average(gl: &[f64], width: usize) -> Vec<f64> {
     let n = gl.len();
     let mut out = vec![f64::NAN; n];
@@ -324,19 +403,25 @@ fn moving_average(gl: &[f64], width: usize) -> Vec<f64> {
 }
 
 /// Windows summed side by side in [`moving_average`].
+#[cfg(test)]
 const LANES: usize = 16;
 
-/// Sample SD (n − 1) of the values present; `None` with fewer than two.
+/// Sample SD (n − 1) of the values present; `None` with fewer than two. A gap adds 0.0,
+/// which leaves each sum as that of the values present, in order.
 fn sample_sd(gl: &[f64]) -> Option<f64> {
-    let present = gl.iter().filter(|v| !v.is_nan());
-    let (sum, count) = present
-        .clone()
-        .fold((0.0, 0usize), |(s, c), v| (s + v, c + 1));
+    let (mut sum, mut count) = (0.0, 0usize);
+    for &v in gl {
+        sum += if v.is_nan() { 0.0 } else { v };
+        count += usize::from(!v.is_nan());
+    }
     if count < 2 {
         return None;
     }
     let m = sum / count as f64;
-    let ss: f64 = present.map(|v| (v - m) * (v - m)).sum();
+    let ss: f64 = gl
+        .iter()
+        .map(|&v| if v.is_nan() { 0.0 } else { (v - m) * (v - m) })
+        .sum();
     Some((ss / (count - 1) as f64).sqrt())
 }
 
@@ -357,6 +442,35 @@ mod tests {
         gl.extend([nan; 37]); // 185 min: splits
         gl.extend([1.0; 5]);
         assert_eq!(segments(&gl, 5.0, 180.0), vec![(0, 56), (93, 98)]);
+    }
+
+    proptest::proptest! {
+        /// Running sums give the same sign, and the same exact ties, as R's window sums.
+        #[test]
+        fn ma_delta_signs_are_those_of_window_sums(
+            raw in proptest::collection::vec((0u8..8, 40u16..400, 0u8..4), 40..400),
+        ) {
+            // Flat runs (repeat the last value), gaps (NaN) and fractional values.
+            let mut gl: Vec<f64> = Vec::new();
+            for (kind, v, frac) in raw {
+                let last = gl.last().copied().filter(|x: &f64| !x.is_nan()).unwrap_or(120.0);
+                gl.push(match kind {
+                    0 => f64::NAN,
+                    1..=3 => last,
+                    _ => f64::from(v) + f64::from(frac) / 3.0,
+                });
+            }
+            let (s, l) = (moving_average(&gl, 5), moving_average(&gl, 32));
+            let fast = ma_delta(&gl, 5, 32);
+            for i in 0..gl.len() {
+                let exact = s[i] - l[i];
+                proptest::prop_assert_eq!(exact.is_nan(), fast[i].is_nan(), "NaN at {}", i);
+                if !exact.is_nan() {
+                    proptest::prop_assert_eq!(exact.signum(), fast[i].signum(), "sign at {}", i);
+                    proptest::prop_assert_eq!(exact == 0.0, fast[i] == 0.0, "tie at {}", i);
+                }
+            }
+        }
     }
 
     #[test]

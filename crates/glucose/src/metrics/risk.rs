@@ -109,11 +109,63 @@ impl Scale {
 const RISK_FACTOR: f64 = 22.77;
 
 /// LBGI, HBGI and ADRR in one pass over the readings, sharing the memoised scale
-/// (what [`crate::metrics::compute`] uses; same numbers as [`lbgi_hbgi`] and [`adrr`]).
+/// (what [`crate::metrics::compute`] uses; same numbers as [`lbgi_hbgi`] and [`adrr`]:
+/// the LBGI and HBGI sums add the same terms in the same order, a term that belongs to
+/// the other index adding 0.0).
 pub(crate) fn risk_indices(readings: &[Reading]) -> Option<(f64, f64, f64)> {
+    let first = readings.first()?;
     let mut scale = Scale::new();
-    let (lbgi, hbgi) = lbgi_hbgi_with(readings, &mut scale)?;
-    Some((lbgi, hbgi, adrr_with(readings, &mut scale)?))
+    let (mut low, mut high) = (0.0, 0.0);
+    let mut days = Days::default();
+    let mut run = (first.local().date(), f64::INFINITY, f64::NEG_INFINITY);
+    for r in readings {
+        let g = r.glucose().get();
+        let f = scale.at(g);
+        let below = g < 112.5;
+        let (l, h) = (f.min(0.0), f.max(0.0));
+        low += if below { l * l } else { 0.0 };
+        high += if below { 0.0 } else { h * h };
+        let date = r.local().date();
+        if date != run.0 {
+            days.close(run);
+            run = (date, f, f);
+        } else {
+            run.1 = run.1.min(f);
+            run.2 = run.2.max(f);
+        }
+    }
+    days.close(run);
+    let n = readings.len() as f64;
+    Some((RISK_FACTOR * low / n, RISK_FACTOR * high / n, days.adrr()?))
+}
+
+/// Each local day's lowest and highest risk-scale value, for ADRR.
+#[derive(Default)]
+struct Days(BTreeMap<jiff::civil::Date, (f64, f64)>);
+
+impl Days {
+    /// Folds a run of readings from one day (the date, its lowest and highest value) in.
+    fn close(&mut self, (date, lo, hi): (jiff::civil::Date, f64, f64)) {
+        let day = self
+            .0
+            .entry(date)
+            .or_insert((f64::INFINITY, f64::NEG_INFINITY));
+        day.0 = day.0.min(lo);
+        day.1 = day.1.max(hi);
+    }
+
+    /// Mean over days of 22.77·max(f_max, 0)² + 22.77·min(f_min, 0)²; `None` without days.
+    fn adrr(&self) -> Option<f64> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let total: f64 = self
+            .0
+            .values()
+            .map(|&(lo, hi)| RISK_FACTOR * hi.max(0.0).powi(2) + RISK_FACTOR * lo.min(0.0).powi(2))
+            .sum();
+        Some(total / self.0.len() as f64)
+    }
 }
 
 /// Low and high blood glucose indices (iglu `lbgi`, `hbgi`; Kovatchev et al., Diabetes
@@ -121,25 +173,7 @@ pub(crate) fn risk_indices(readings: &[Reading]) -> Option<(f64, f64, f64)> {
 /// readings below 112.5 mg/dL, and of 22.77·max(f, 0)² for readings at or above it.
 /// `None` without readings.
 pub fn lbgi_hbgi(readings: &[Reading]) -> Option<(f64, f64)> {
-    lbgi_hbgi_with(readings, &mut Scale::new())
-}
-
-fn lbgi_hbgi_with(readings: &[Reading], scale: &mut Scale) -> Option<(f64, f64)> {
-    if readings.is_empty() {
-        return None;
-    }
-    let (mut low, mut high) = (0.0, 0.0);
-    for r in readings {
-        let g = r.glucose().get();
-        let f = scale.at(g);
-        if g < 112.5 {
-            low += f.min(0.0).powi(2);
-        } else {
-            high += f.max(0.0).powi(2);
-        }
-    }
-    let n = readings.len() as f64;
-    Some((RISK_FACTOR * low / n, RISK_FACTOR * high / n))
+    risk_indices(readings).map(|(lbgi, hbgi, _)| (lbgi, hbgi))
 }
 
 /// Average daily risk range (iglu `adrr`; Kovatchev et al., Diabetes Care 2006;29:2433):
@@ -147,48 +181,7 @@ fn lbgi_hbgi_with(readings: &[Reading], scale: &mut Scale) -> Option<(f64, f64)>
 /// 22.77·min(f_min, 0)² over that day's readings; then the mean over days.
 /// `None` without readings.
 pub fn adrr(readings: &[Reading]) -> Option<f64> {
-    adrr_with(readings, &mut Scale::new())
-}
-
-fn adrr_with(readings: &[Reading], scale: &mut Scale) -> Option<f64> {
-    // Readings are in time order, so a day's readings mostly come in one run; the map is
-    // only touched when the local date changes (it can go back across a clock change).
-    let mut days: BTreeMap<jiff::civil::Date, (f64, f64)> = BTreeMap::new();
-    let mut run: Option<(jiff::civil::Date, f64, f64)> = None;
-    let close = |days: &mut BTreeMap<_, _>, (date, lo, hi): (jiff::civil::Date, f64, f64)| {
-        let day: &mut (f64, f64) = days
-            .entry(date)
-            .or_insert((f64::INFINITY, f64::NEG_INFINITY));
-        day.0 = day.0.min(lo);
-        day.1 = day.1.max(hi);
-    };
-    for r in readings {
-        let f = scale.at(r.glucose().get());
-        let date = r.local().date();
-        match &mut run {
-            Some((d, lo, hi)) if *d == date => {
-                *lo = lo.min(f);
-                *hi = hi.max(f);
-            }
-            _ => {
-                if let Some(done) = run.take() {
-                    close(&mut days, done);
-                }
-                run = Some((date, f, f));
-            }
-        }
-    }
-    if let Some(done) = run {
-        close(&mut days, done);
-    }
-    if days.is_empty() {
-        return None;
-    }
-    let total: f64 = days
-        .values()
-        .map(|&(lo, hi)| RISK_FACTOR * hi.max(0.0).powi(2) + RISK_FACTOR * lo.min(0.0).powi(2))
-        .sum();
-    Some(total / days.len() as f64)
+    risk_indices(readings).map(|(_, _, adrr)| adrr)
 }
 
 #[cfg(test)]
