@@ -257,6 +257,35 @@ impl Store {
         })
     }
 
+    /// Like [`Store::list`], each body parsed straight into `T` with its version (no
+    /// intermediate `serde_json::Value`: several times faster on large documents such
+    /// as requests with their decision snapshots).
+    pub async fn list_as<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: &str,
+        filter: &DocFilter,
+    ) -> Result<Vec<(T, i64)>, StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "SELECT version, body FROM documents WHERE kind = $1 \
+                 AND ($2 IS NULL OR patient_id = $2) AND ($3 IS NULL OR org_code = $3) \
+                 AND ($4 IS NULL OR area_code = $4) ORDER BY id",
+            )
+            .bind(kind)
+            .bind(&filter.patient)
+            .bind(&filter.org)
+            .bind(&filter.area)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|row| {
+                let body: &str = row.try_get("body")?;
+                Ok((serde_json::from_str(body)?, row.try_get("version")?))
+            })
+            .collect()
+        })
+    }
+
     /// Number of documents of a kind.
     pub async fn count(&self, kind: &str) -> Result<i64, StoreError> {
         Ok(on_pool!(self, pool => {

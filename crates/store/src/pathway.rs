@@ -239,6 +239,42 @@ impl Pathway {
         Ok(n + 1)
     }
 
+    /// Patients (all, or only `only`) with their permission contexts, reading each GP
+    /// practice once. No facts are read: listing and permission checks need none.
+    async fn patients_with_contexts(
+        &self,
+        only: Option<PatientId>,
+    ) -> Result<Vec<(Patient, PatientContext)>, PathwayError> {
+        let patients: Vec<Patient> = match only {
+            Some(id) => match self.store.get("patient", &id.to_string()).await? {
+                Some(doc) => vec![serde_json::from_value(doc.body)?],
+                None => Vec::new(),
+            },
+            None => self
+                .store
+                .list_as::<Patient>("patient", &DocFilter::default())
+                .await?
+                .into_iter()
+                .map(|(patient, _)| patient)
+                .collect(),
+        };
+        let mut icbs: std::collections::HashMap<String, OdsCode> = std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(patients.len());
+        for patient in patients {
+            let icb = match icbs.get(patient.gp_practice.as_str()) {
+                Some(icb) => icb.clone(),
+                None => {
+                    let icb = self.organisation(&patient.gp_practice).await?.icb().clone();
+                    icbs.insert(patient.gp_practice.as_str().to_owned(), icb.clone());
+                    icb
+                }
+            };
+            let context = PatientContext::of(&patient, icb, Vec::new());
+            out.push((patient, context));
+        }
+        Ok(out)
+    }
+
     async fn context(&self, patient: &Patient) -> Result<PatientContext, PathwayError> {
         let practice = self.organisation(&patient.gp_practice).await?;
         Ok(PatientContext::of(
@@ -348,26 +384,15 @@ impl Pathway {
     /// The patients `actor` may see, with no audit entry per patient (a list shows
     /// names and status only; opening a record is audited).
     pub async fn patients_visible(&self, actor: &Actor) -> Result<Vec<Patient>, PathwayError> {
-        let docs = self.store.list("patient", &DocFilter::default()).await?;
-        let mut out = Vec::new();
-        let mut contexts: std::collections::HashMap<String, OdsCode> =
-            std::collections::HashMap::new();
-        for doc in docs {
-            let patient: Patient = serde_json::from_value(doc.body)?;
-            let icb = match contexts.get(patient.gp_practice.as_str()) {
-                Some(icb) => icb.clone(),
-                None => {
-                    let icb = self.organisation(&patient.gp_practice).await?.icb().clone();
-                    contexts.insert(patient.gp_practice.as_str().to_owned(), icb.clone());
-                    icb
-                }
-            };
-            let context = PatientContext::of(&patient, icb, Vec::new());
-            if permits(actor, Operation::ViewPatient, Target::Patient(&context)).allowed {
-                out.push(patient);
-            }
-        }
-        Ok(out)
+        Ok(self
+            .patients_with_contexts(None)
+            .await?
+            .into_iter()
+            .filter(|(_, context)| {
+                permits(actor, Operation::ViewPatient, Target::Patient(context)).allowed
+            })
+            .map(|(patient, _)| patient)
+            .collect())
     }
 
     /// Records a fact (or, with `supersedes`, a correction) for a patient.
@@ -512,16 +537,28 @@ impl Pathway {
             patient: patient.map(|p| p.to_string()),
             ..DocFilter::default()
         };
+        // Each request's permission context needs its patient's, not the facts.
+        let contexts: std::collections::HashMap<PatientId, PatientContext> = self
+            .patients_with_contexts(patient)
+            .await?
+            .into_iter()
+            .map(|(p, context)| (p.id, context))
+            .collect();
         let mut out = Vec::new();
-        for doc in self.store.list("request", &filter).await? {
-            let request: Request = serde_json::from_value(doc.body)?;
-            let patient = self.load_patient(request.patient()).await?;
-            let context = RequestContext::of(&request, patient.context);
+        for (request, version) in self.store.list_as::<Request>("request", &filter).await? {
+            let Some(patient) = contexts.get(&request.patient()) else {
+                return Err(PathwayError::NotFound(format!(
+                    "patient {} of request {}",
+                    request.patient(),
+                    request.id()
+                )));
+            };
+            let context = RequestContext::of(&request, patient.clone());
             if permits(actor, Operation::ViewRequest, Target::Request(&context)).allowed {
                 out.push(RequestRecord {
                     request,
                     context,
-                    version: doc.version,
+                    version,
                 });
             }
         }
@@ -648,6 +685,43 @@ impl Pathway {
             )
             .await?;
         Ok(self.store.load_readings(&key, from, to).await?)
+    }
+
+    /// Records and CGM readings of several patients for one purpose (a patient page, the
+    /// worklist's check of trial goals): every patient must be visible to `actor`, each
+    /// record and each set of readings read gets its own audit record (as
+    /// [`Pathway::patient`] and [`Pathway::readings`] give), and all the audit records
+    /// are appended in one transaction before anything is returned: one commit for the
+    /// lot instead of two per patient.
+    pub async fn patients_with_readings(
+        &self,
+        actor: &Actor,
+        ids: &[PatientId],
+        from: Timestamp,
+        to: Timestamp,
+        why: &str,
+        at: Timestamp,
+    ) -> Result<Vec<(PatientRecord, Vec<Reading>)>, PathwayError> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut audit = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let record = self.load_patient(id).await?;
+            allowed(
+                actor,
+                Operation::ViewPatient,
+                Target::Patient(&record.context),
+            )?;
+            let key = id.to_string();
+            for target in [format!("patient/{key}"), format!("patient/{key}/readings")] {
+                audit.push(AuditEntry::new(who(actor), "read", Some(&key), target, why));
+            }
+            let readings = self.store.load_readings(&key, from, to).await?;
+            out.push((record, readings));
+        }
+        if !audit.is_empty() {
+            self.store.commit(&[], &audit, at).await?;
+        }
+        Ok(out)
     }
 
     /// The patient of a request, when `actor` may open the record (audited); `None`

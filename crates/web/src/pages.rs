@@ -313,23 +313,28 @@ pub async fn worklist(State(state): State<AppState>, signed: Signed) -> PageResu
         from: now - SignedDuration::from_hours(24 * 14),
         to: now,
     };
-    let mut at_risk = Vec::new();
-    for r in requests
+    let trials: Vec<&RequestRecord> = requests
         .iter()
         .filter(|r| r.request.state() == RequestState::TrialActive && !review_overdue(r))
-    {
+        .filter(|r| r.request.contract().is_some())
+        .collect();
+    let ids: Vec<_> = trials.iter().map(|r| r.request.patient()).collect();
+    let records = state
+        .pathway
+        .patients_with_readings(
+            &signed.actor,
+            &ids,
+            window.from,
+            window.to,
+            "worklist: trial goals at risk",
+            now,
+        )
+        .await?;
+    let mut at_risk = Vec::new();
+    for (r, (record, readings)) in trials.into_iter().zip(records) {
         let Some(contract) = r.request.contract() else {
             continue;
         };
-        let patient = r.request.patient();
-        let readings = state
-            .pathway
-            .readings(&signed.actor, patient, window.from, window.to, now)
-            .await?;
-        let record = state
-            .pathway
-            .patient(&signed.actor, patient, "worklist: trial goals at risk", now)
-            .await?;
         let e = evaluate_review(
             contract,
             &record.facts,
@@ -676,10 +681,15 @@ pub async fn patient(
 ) -> PageResult {
     let now = state.now();
     let today = state.today();
-    let record = state
+    // The record and the last 28 days of CGM (the report shows the latest fortnight),
+    // read and audited together.
+    let from = now - SignedDuration::from_hours(24 * 28);
+    let (record, readings) = state
         .pathway
-        .patient(&signed.actor, pid(id), "patient page", now)
-        .await?;
+        .patients_with_readings(&signed.actor, &[pid(id)], from, now, "patient page", now)
+        .await?
+        .pop()
+        .ok_or(WebError::NotFound)?;
     let p = &record.patient;
     let requests = state
         .pathway
@@ -802,13 +812,7 @@ pub async fn patient(
         empty: "No policies are in force.".into(),
     }));
     // CGM.
-    let from = now - SignedDuration::from_hours(24 * 28);
-    let readings = last_fortnight(
-        state
-            .pathway
-            .readings(&signed.actor, p.id, from, now, now)
-            .await?,
-    );
+    let readings = last_fortnight(readings);
     if readings.is_empty() {
         sections.push(Section::Inset("No CGM data in the last 14 days.".into()));
     } else {

@@ -3,6 +3,7 @@
 
 mod convert;
 mod database;
+mod demo;
 mod policy;
 mod report;
 

@@ -452,6 +452,50 @@ pub async fn whole_pathway(store: &Store) {
         .patient(&c, pid, "trial review", ts(review_on))
         .await
         .unwrap();
+    // The batched read (patient page, worklist): the same record and readings, one audit
+    // record for each, in one commit; refused, it reads and audits nothing.
+    let trail_len = |store: &Store| {
+        let store = store.clone();
+        async move {
+            store
+                .audit_records(Some(&pid.to_string()), 100_000)
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    let before = trail_len(store).await;
+    let batch = p
+        .patients_with_readings(
+            &c,
+            &[pid],
+            window.from,
+            window.to,
+            "worklist",
+            ts(review_on),
+        )
+        .await
+        .unwrap();
+    assert_eq!(batch.len(), 1);
+    assert_eq!(batch[0].0.patient.id, pid);
+    assert_eq!(batch[0].0.facts_version, record.facts_version);
+    assert_eq!(batch[0].1, stored);
+    assert_eq!(trail_len(store).await, before + 2);
+    let refused = p
+        .patients_with_readings(
+            &k,
+            &[pid],
+            window.from,
+            window.to,
+            "worklist",
+            ts(review_on),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(PathwayError::Forbidden(_))),
+        "{refused:?}"
+    );
+    assert_eq!(trail_len(store).await, before + 2);
     let evaluation = evaluate_review(
         &contract,
         &record.facts,
