@@ -131,6 +131,16 @@ pub struct EventRow {
     pub body: serde_json::Value,
 }
 
+/// The `FROM … WHERE … ORDER BY` of [`Store::list`] and [`Store::list_as`]: a kind
+/// (`$1`) and the optional [`DocFilter`] columns (`$2`–`$4`).
+macro_rules! list_filter {
+    () => {
+        "FROM documents WHERE kind = $1 \
+         AND ($2 IS NULL OR patient_id = $2) AND ($3 IS NULL OR org_code = $3) \
+         AND ($4 IS NULL OR area_code = $4) ORDER BY id"
+    };
+}
+
 impl Store {
     /// Applies the writes and appends the audit entries in one transaction: all or
     /// nothing. Returns the new version of each document write (0 for events).
@@ -240,10 +250,10 @@ impl Store {
     pub async fn list(&self, kind: &str, filter: &DocFilter) -> Result<Vec<Doc>, StoreError> {
         on_pool!(self, pool => {
             sqlx::query(
-                "SELECT kind, id, version, patient_id, org_code, area_code, body, updated_at \
-                 FROM documents WHERE kind = $1 \
-                 AND ($2 IS NULL OR patient_id = $2) AND ($3 IS NULL OR org_code = $3) \
-                 AND ($4 IS NULL OR area_code = $4) ORDER BY id",
+                concat!(
+                    "SELECT kind, id, version, patient_id, org_code, area_code, body, updated_at ",
+                    list_filter!()
+                ),
             )
             .bind(kind)
             .bind(&filter.patient)
@@ -267,9 +277,7 @@ impl Store {
     ) -> Result<Vec<(T, i64)>, StoreError> {
         on_pool!(self, pool => {
             sqlx::query(
-                "SELECT version, body FROM documents WHERE kind = $1 \
-                 AND ($2 IS NULL OR patient_id = $2) AND ($3 IS NULL OR org_code = $3) \
-                 AND ($4 IS NULL OR area_code = $4) ORDER BY id",
+                concat!("SELECT version, body ", list_filter!()),
             )
             .bind(kind)
             .bind(&filter.patient)

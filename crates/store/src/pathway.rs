@@ -331,6 +331,18 @@ impl Pathway {
         }))
     }
 
+    /// A patient's record, if `actor` may do `operation` on that patient.
+    async fn load_allowed(
+        &self,
+        actor: &Actor,
+        id: PatientId,
+        operation: Operation,
+    ) -> Result<PatientRecord, PathwayError> {
+        let record = self.load_patient(id).await?;
+        allowed(actor, operation, Target::Patient(&record.context))?;
+        Ok(record)
+    }
+
     async fn load_patient(&self, id: PatientId) -> Result<PatientRecord, PathwayError> {
         let key = id.to_string();
         let patient: Patient = match self.store.get("patient", &key).await? {
@@ -359,12 +371,7 @@ impl Pathway {
         why: &str,
         at: Timestamp,
     ) -> Result<PatientRecord, PathwayError> {
-        let record = self.load_patient(id).await?;
-        allowed(
-            actor,
-            Operation::ViewPatient,
-            Target::Patient(&record.context),
-        )?;
+        let record = self.load_allowed(actor, id, Operation::ViewPatient).await?;
         let key = id.to_string();
         self.store
             .audit(
@@ -665,12 +672,8 @@ impl Pathway {
         to: Timestamp,
         at: Timestamp,
     ) -> Result<Vec<Reading>, PathwayError> {
-        let record = self.load_patient(patient).await?;
-        allowed(
-            actor,
-            Operation::ViewPatient,
-            Target::Patient(&record.context),
-        )?;
+        self.load_allowed(actor, patient, Operation::ViewPatient)
+            .await?;
         let key = patient.to_string();
         self.store
             .audit(
@@ -705,12 +708,7 @@ impl Pathway {
         let mut out = Vec::with_capacity(ids.len());
         let mut audit = Vec::with_capacity(ids.len());
         for &id in ids {
-            let record = self.load_patient(id).await?;
-            allowed(
-                actor,
-                Operation::ViewPatient,
-                Target::Patient(&record.context),
-            )?;
+            let record = self.load_allowed(actor, id, Operation::ViewPatient).await?;
             let key = id.to_string();
             for target in [format!("patient/{key}"), format!("patient/{key}/readings")] {
                 audit.push(AuditEntry::new(who(actor), "read", Some(&key), target, why));
@@ -769,12 +767,9 @@ impl Pathway {
         note: &str,
         at: Timestamp,
     ) -> Result<(), PathwayError> {
-        let record = self.load_patient(patient).await?;
-        allowed(
-            actor,
-            Operation::ReferToSpecialist,
-            Target::Patient(&record.context),
-        )?;
+        let record = self
+            .load_allowed(actor, patient, Operation::ReferToSpecialist)
+            .await?;
         let key = patient.to_string();
         let event = Write::Event {
             stream: format!("patient/{key}"),

@@ -313,12 +313,12 @@ pub async fn worklist(State(state): State<AppState>, signed: Signed) -> PageResu
         from: now - SignedDuration::from_hours(24 * 14),
         to: now,
     };
-    let trials: Vec<&RequestRecord> = requests
+    let trials: Vec<_> = requests
         .iter()
         .filter(|r| r.request.state() == RequestState::TrialActive && !review_overdue(r))
-        .filter(|r| r.request.contract().is_some())
+        .filter_map(|r| Some((r, r.request.contract()?)))
         .collect();
-    let ids: Vec<_> = trials.iter().map(|r| r.request.patient()).collect();
+    let ids: Vec<_> = trials.iter().map(|(r, _)| r.request.patient()).collect();
     let records = state
         .pathway
         .patients_with_readings(
@@ -331,10 +331,7 @@ pub async fn worklist(State(state): State<AppState>, signed: Signed) -> PageResu
         )
         .await?;
     let mut at_risk = Vec::new();
-    for (r, (record, readings)) in trials.into_iter().zip(records) {
-        let Some(contract) = r.request.contract() else {
-            continue;
-        };
+    for ((r, contract), (record, readings)) in trials.into_iter().zip(records) {
         let e = evaluate_review(
             contract,
             &record.facts,

@@ -244,14 +244,13 @@ pub(crate) fn spacing(trace: &Trace) -> (Vec<f64>, Option<u32>) {
     let mut whole = true;
     for w in readings.windows(2) {
         let (a, b) = (w[0].utc(), w[1].utc());
-        let seconds = b.as_second() - a.as_second();
-        let nanos = b.subsec_nanosecond() - a.subsec_nanosecond();
-        minutes.push((seconds as f64 + f64::from(nanos) / 1e9) / 60.0);
+        minutes.push(seconds_between(a, b) / 60.0);
         // Longer spacings only count: they are above every bin.
+        let seconds = b.as_second() - a.as_second();
         let bin = usize::try_from(seconds)
             .unwrap_or(usize::MAX)
             .min(MAX_SECONDS + 1);
-        whole &= nanos == 0;
+        whole &= b.subsec_nanosecond() == a.subsec_nanosecond();
         if let Some(count) = histogram.get_mut(bin) {
             *count += 1;
         }
