@@ -110,7 +110,7 @@ fn segments(gl: &[f64], dt0: f64, max_gap_minutes: f64) -> Vec<(usize, usize)> {
 /// iglu's `mage_atomic`: (MAGE+, MAGE−) of one segment, `NaN` marking missing points.
 fn excursions(gl: &[f64], short: usize, long: usize) -> (Option<f64>, Option<f64>) {
     let n = gl.len();
-    if n < 7 || n < long || short == 0 {
+    if n < 7 || n < long || short == 0 || short > long {
         return (None, None);
     }
     let Some(sd) = sample_sd(gl) else {
@@ -119,30 +119,7 @@ fn excursions(gl: &[f64], short: usize, long: usize) -> (Option<f64>, Option<f64
     if sd < 1.0 {
         return (None, None);
     }
-    let delta = ma_delta(gl, short, long);
-
-    let turn = |d: f64| if d > 0.0 { Turn::Max } else { Turn::Min };
-    let mut crosses: Vec<(usize, Turn)> = vec![(0, turn(delta[0]))];
-    // The delta at the last crossing: across missing points a sign change is judged
-    // against it.
-    let mut at_last = delta[0];
-    let mut before = (gl[0], delta[0]);
-    for (i, (&g, &d)) in gl.iter().zip(&delta).enumerate().skip(1) {
-        let (g_before, d_before) = std::mem::replace(&mut before, (g, d));
-        if g.is_nan() || g_before.is_nan() || d.is_nan() || d_before.is_nan() {
-            continue;
-        }
-        let previous = if d * d_before < 0.0 {
-            d_before
-        } else if d * at_last < 0.0 {
-            at_last
-        } else {
-            continue;
-        };
-        crosses.push((i, if d < previous { Turn::Min } else { Turn::Max }));
-        at_last = d;
-    }
-    crosses.push((n - 1, turn(delta[n - 1])));
+    let crosses = crossings(gl, short, long);
 
     // Turning points: the extreme between the previous turning point and the next crossing.
     let extrema = crosses.len() - 1;
@@ -266,76 +243,131 @@ fn extreme(gl: &[f64], s1: usize, s2: usize, kind: Turn) -> Option<(usize, f64)>
     best.is_finite().then_some((s1 + at, best))
 }
 
-/// `short`-point minus `long`-point trailing moving average at every point, with the
-/// signs (and, near zero, the values) of [`moving_average`]'s differences.
+/// Where the short moving average crosses the long one (iglu's `crosses`), each with
+/// the kind of turning point it opens; the first and last points always open one.
+/// `gl` holds at least `long ≥ short ≥ 1` points and starts and ends with a value.
 ///
-/// Only the sign of each difference steers the MAGE scan (crossings, and whether a
-/// crossing is a peak or a nadir). Running sums give each average in O(1), but drift by
-/// a bounded amount from the window-by-window sums R computes; wherever a difference is
-/// within that bound of zero, it is recomputed window by window, so every sign, and
-/// every exact tie, is R's.
-fn ma_delta(gl: &[f64], short: usize, long: usize) -> Vec<f64> {
-    let n = gl.len();
-    if short == 0 || long > n || short > long {
-        return vec![f64::NAN; n];
-    }
-    let clean: Vec<f64> = gl
-        .iter()
-        .map(|v| if v.is_nan() { 0.0 } else { *v })
-        .collect();
-    let mut present = Vec::with_capacity(n + 1);
-    present.push(0u32);
-    let mut count = 0u32;
-    let mut max_abs = 0.0f64;
-    for (v, c) in gl.iter().zip(&clean) {
-        count += u32::from(!v.is_nan());
-        present.push(count);
-        max_abs = max_abs.max(c.abs());
-    }
-    let running = |width: usize| -> Vec<f64> {
-        let mut out = vec![f64::NAN; n];
-        // The first full window, then slide: add the newest value, drop the oldest.
-        let mut sum: f64 = clean[..width - 1].iter().sum();
-        let windows = clean[width - 1..]
-            .iter()
-            .zip(std::iter::once(&0.0).chain(&clean[..n - width]))
-            .zip(present[width..].iter().zip(&present[..=n - width]));
-        for (slot, ((newest, oldest), (to, from))) in out[width - 1..].iter_mut().zip(windows) {
-            sum = sum + newest - oldest;
-            let c = to - from;
-            *slot = if c == 0 { f64::NAN } else { sum / f64::from(c) };
+/// iglu compares the deltas' values (`d < previous`), but only ever between deltas of
+/// opposite signs, so their signs decide everything; [`ma_signs`] gives those.
+fn crossings(gl: &[f64], short: usize, long: usize) -> Vec<(usize, Turn)> {
+    let signs = ma_signs(gl, short, long);
+    let n = signs.len();
+    let turn = |sign: i8| if sign > 0 { Turn::Max } else { Turn::Min };
+    let mut crosses: Vec<(usize, Turn)> = vec![(0, turn(signs[0]))];
+    // The sign at the last crossing: across missing points a sign change is judged
+    // against it.
+    let mut at_last = signs[0].clamp(-1, 1);
+    for (i, pair) in signs.windows(2).enumerate() {
+        let (before, sign) = (pair[0], pair[1]);
+        if before == MISSING || sign == MISSING {
+            continue;
         }
-        out
+        let previous = if sign * before < 0 { before } else { at_last };
+        if sign * previous < 0 {
+            crosses.push((i + 1, turn(sign)));
+            at_last = sign;
+        }
+    }
+    // iglu appends the last point whatever it is.
+    crosses.push((n - 1, turn(signs[n - 1])));
+    crosses
+}
+
+/// [`ma_signs`] at a missing point, or where a window holds no value.
+const MISSING: i8 = i8::MIN;
+
+/// The sign (−1, 0 or 1) of the `short`-point minus the `long`-point trailing moving
+/// average at every point, or [`MISSING`] where the point is missing. Each average is
+/// over the values present in its window; before a window is full, the first full
+/// window's average stands in, as iglu fills the start. The signs, exact ties included,
+/// are those of [`moving_average`]'s differences. Needs `1 ≤ short ≤ long ≤ gl.len()`.
+///
+/// Window sums come as differences of prefix sums (O(1) each) and are compared by
+/// cross-multiplying with the counts (no division): `S/cs − L/cl` has the sign of
+/// `S·cl − L·cs`. That differs by a bounded amount from what R's window-by-window sums
+/// give; wherever it is within that bound of zero, the difference is recomputed window
+/// by window, so every sign is R's.
+fn ma_signs(gl: &[f64], short: usize, long: usize) -> Vec<i8> {
+    let n = gl.len();
+    debug_assert!(1 <= short && short <= long && long <= n);
+    // Prefix sums of the values present (a gap adds 0.0) and prefix counts.
+    let mut sums = vec![0.0f64; n + 1];
+    let mut counts = vec![0u32; n + 1];
+    let (mut sum, mut count) = (0.0f64, 0u32);
+    let mut max_abs = 0.0f64;
+    for ((&v, s), c) in gl.iter().zip(&mut sums[1..]).zip(&mut counts[1..]) {
+        let present = !v.is_nan();
+        sum += if present { v } else { 0.0 };
+        count += u32::from(present);
+        // NaN compares false; glucose is positive.
+        max_abs = if v > max_abs { v } else { max_abs };
+        (*s, *c) = (sum, count);
+    }
+    // Prefix sum k errs by at most ε/2 of each of its k partial sums, each at most
+    // k·max|g|: below ε·k²·max|g|/2. A window sum then errs by at most ε·(n + 1)²·max|g|,
+    // more than an ordered window sum does; times a count (≤ long) and doubled for the
+    // two products and their rounding, 4·ε·max|g|·long·(n + 2)² bounds how far
+    // `S·cl − L·cs` can be from the same expression on R's sums, which has the sign of
+    // R's difference of means unless that is within ε·max|g| of zero (covered too).
+    let reach = (n + 2) as f64;
+    let bound = 4.0 * f64::EPSILON * max_abs * long as f64 * reach * reach;
+    let sign = |x: f64| i8::from(x > 0.0) - i8::from(x < 0.0);
+    let exact = |short_at: usize, long_at: usize| {
+        let d = window_mean(gl, short, short_at) - window_mean(gl, long, long_at);
+        if d.is_nan() { MISSING } else { sign(d) }
     };
-    let (ma_short, ma_long) = (running(short), running(long));
-    // Each of the 2n additions and subtractions errs by at most ε/2 of a partial sum,
-    // which is at most (long + 1)·max|g|; the ordered sums err by less. Sixteen times
-    // that is a safe margin for the difference of the two means.
-    let bound = 16.0 * f64::EPSILON * max_abs * (long + 1) as f64 * (n + long + 2) as f64;
-    (0..n)
-        .map(|i| {
-            let s = ma_short[i.max(short - 1)];
-            let l = ma_long[i.max(long - 1)];
-            let d = s - l;
-            if d.abs() <= bound {
-                window_mean(&clean, &present, short, i.max(short - 1))
-                    - window_mean(&clean, &present, long, i.max(long - 1))
-            } else {
-                d
-            }
-        })
-        .collect()
+    // `S·cl − L·cs` at every point (full windows first: no branches, so it vectorises),
+    // with the short window's count.
+    let scaled = |short_at: usize, long_at: usize| {
+        let (sa, la) = (short_at + 1, long_at + 1);
+        let (cs, cl) = (
+            counts[sa] - counts[sa - short],
+            counts[la] - counts[la - long],
+        );
+        let s = sums[sa] - sums[sa - short];
+        let l = sums[la] - sums[la - long];
+        (s * f64::from(cl) - l * f64::from(cs), cs)
+    };
+    let mut scaled_all: Vec<(f64, u32)> = (0..long - 1)
+        .map(|i| scaled(i.max(short - 1), long - 1))
+        .collect();
+    let ends = sums[long..].iter().zip(&counts[long..]);
+    let short_starts = sums[long - short..].iter().zip(&counts[long - short..]);
+    let long_starts = sums.iter().zip(&counts);
+    scaled_all.extend(ends.zip(short_starts).zip(long_starts).map(
+        |(((end, c_end), (short_start, c_short)), (long_start, c_long))| {
+            let (cs, cl) = (c_end - c_short, c_end - c_long);
+            let (s, l) = (end - short_start, end - long_start);
+            (s * f64::from(cl) - l * f64::from(cs), cs)
+        },
+    ));
+    let mut signs = Vec::with_capacity(n);
+    for (i, (&v, &(d, cs))) in gl.iter().zip(&scaled_all).enumerate() {
+        // The long window holds the short one, so it is empty only when that is.
+        signs.push(if v.is_nan() || cs == 0 {
+            MISSING
+        } else if d.abs() <= bound {
+            exact(i.max(short - 1), i.max(long - 1))
+        } else {
+            sign(d)
+        });
+    }
+    signs
 }
 
 /// Mean of the values present in the `width` points ending at `at`, summed in order as
 /// R does; `NaN` if none is present.
-fn window_mean(clean: &[f64], present: &[u32], width: usize, at: usize) -> f64 {
-    let count = present[at + 1] - present[at + 1 - width];
+fn window_mean(gl: &[f64], width: usize, at: usize) -> f64 {
+    let window = &gl[at + 1 - width..=at];
+    let count = window.iter().filter(|v| !v.is_nan()).count();
     if count == 0 {
         return f64::NAN;
     }
-    let sum: f64 = clean[at + 1 - width..=at].iter().sum();
-    sum / f64::from(count)
+    let sum: f64 = window
+        .iter()
+        .map(|&v| if v.is_nan() { 0.0 } else { v })
+        .sum();
+    sum / count as f64
 }
 
 /// Trailing moving average over `width` points ignoring gaps (zoo `rollapply`, right
@@ -347,7 +379,7 @@ fn window_mean(clean: &[f64], present: &[u32], width: usize, at: usize) -> f64 {
 /// neighbouring windows are summed side by side, and a gap adds 0.0, which leaves a sum
 /// unchanged; every window's sum is still exactly that of its own values in order.
 ///
-/// [`ma_delta`] is what the scan uses; this is the reference it is tested against.
+/// [`ma_signs`] is what the scan uses; this is the reference it is tested against.
 #[cfg(test)]
 fn moving_average(gl: &[f64], width: usize) -> Vec<f64> {
     let n = gl.len();
@@ -406,23 +438,34 @@ fn moving_average(gl: &[f64], width: usize) -> Vec<f64> {
 #[cfg(test)]
 const LANES: usize = 16;
 
-/// Sample SD (n − 1) of the values present; `None` with fewer than two. A gap adds 0.0,
-/// which leaves each sum as that of the values present, in order.
+/// Sample SD (n − 1) of the values present; `None` with fewer than two.
+///
+/// Two passes (mean, then squared deviations), each summed in four interleaved lanes so
+/// the additions do not wait on each other; a gap adds 0.0. The order differs from R's,
+/// so the result may differ from R's `sd` in the last bits, far inside the 10⁻⁶ parity
+/// tolerance (the SD is a threshold for excursions, never compared for equality).
 fn sample_sd(gl: &[f64]) -> Option<f64> {
-    let (mut sum, mut count) = (0.0, 0usize);
-    for &v in gl {
-        sum += if v.is_nan() { 0.0 } else { v };
-        count += usize::from(!v.is_nan());
-    }
+    let count = gl.iter().filter(|v| !v.is_nan()).count();
     if count < 2 {
         return None;
     }
-    let m = sum / count as f64;
-    let ss: f64 = gl
-        .iter()
-        .map(|&v| if v.is_nan() { 0.0 } else { (v - m) * (v - m) })
-        .sum();
+    let m = lane_sum(gl, |v| v) / count as f64;
+    let ss = lane_sum(gl, |v| (v - m) * (v - m));
     Some((ss / (count - 1) as f64).sqrt())
+}
+
+/// Σ f(v) over the values of `gl` that are present, in four interleaved lanes.
+fn lane_sum(gl: &[f64], f: impl Fn(f64) -> f64) -> f64 {
+    let term = |v: f64| if v.is_nan() { 0.0 } else { f(v) };
+    let mut lanes = [0.0f64; 4];
+    let chunks = gl.chunks_exact(4);
+    let tail: f64 = chunks.remainder().iter().map(|&v| term(v)).sum();
+    for chunk in chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            *lane += term(v);
+        }
+    }
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + tail
 }
 
 fn mean(values: &[f64]) -> Option<f64> {
@@ -445,29 +488,31 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Running sums give the same sign, and the same exact ties, as R's window sums.
+        /// Prefix sums give the same signs, exact ties included, as R's window sums.
         #[test]
-        fn ma_delta_signs_are_those_of_window_sums(
-            raw in proptest::collection::vec((0u8..8, 40u16..400, 0u8..4), 40..400),
+        fn ma_signs_are_those_of_window_sums(
+            raw in proptest::collection::vec((0u8..8, 40u16..400, 0u8..4, 1usize..48), 4..60),
         ) {
-            // Flat runs (repeat the last value), gaps (NaN) and fractional values.
+            // Runs of one value (long enough for both windows to hold nothing else, so
+            // the averages tie exactly), gaps (NaN) and fractional values.
             let mut gl: Vec<f64> = Vec::new();
-            for (kind, v, frac) in raw {
-                let last = gl.last().copied().filter(|x: &f64| !x.is_nan()).unwrap_or(120.0);
-                gl.push(match kind {
+            for (kind, v, frac, run) in raw {
+                let value = match kind {
                     0 => f64::NAN,
-                    1..=3 => last,
                     _ => f64::from(v) + f64::from(frac) / 3.0,
-                });
+                };
+                gl.extend(std::iter::repeat_n(value, run));
             }
+            proptest::prop_assume!(gl.len() >= 32);
             let (s, l) = (moving_average(&gl, 5), moving_average(&gl, 32));
-            let fast = ma_delta(&gl, 5, 32);
+            let fast = ma_signs(&gl, 5, 32);
             for i in 0..gl.len() {
                 let exact = s[i] - l[i];
-                proptest::prop_assert_eq!(exact.is_nan(), fast[i].is_nan(), "NaN at {}", i);
-                if !exact.is_nan() {
-                    proptest::prop_assert_eq!(exact.signum(), fast[i].signum(), "sign at {}", i);
-                    proptest::prop_assert_eq!(exact == 0.0, fast[i] == 0.0, "tie at {}", i);
+                if gl[i].is_nan() || exact.is_nan() {
+                    proptest::prop_assert_eq!(fast[i], MISSING, "missing at {}", i);
+                } else {
+                    let want = i8::from(exact > 0.0) - i8::from(exact < 0.0);
+                    proptest::prop_assert_eq!(fast[i], want, "sign at {}", i);
                 }
             }
         }
