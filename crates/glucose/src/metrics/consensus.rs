@@ -1,8 +1,9 @@
 //! International consensus metric set (Battelino et al., Diabetes Care 2019;42:1593–1603).
 
+use super::histogram::ValueStats;
 use super::risk::GriZone;
 use super::{MetricOptions, coverage, grid, mage, risk, variability};
-use crate::reading::{Censoring, Trace};
+use crate::reading::Trace;
 
 /// Percent of readings in each consensus range (iglu boundary conventions:
 /// `<54`, `54 ≤ g < 70`, `70 ≤ g ≤ 180`, `180 < g ≤ 250`, `>250`).
@@ -87,82 +88,56 @@ pub struct Metrics {
 /// are (count-based, as iglu); CONGA, MODD and MAGE use the iglu interpolation grid.
 pub fn compute(trace: &Trace, options: &MetricOptions) -> Metrics {
     let r = trace.readings();
-    let n = r.len();
-    let censored_used = r
-        .iter()
-        .filter(|x| x.censoring() != Censoring::Exact)
-        .count();
     let mut m = Metrics {
-        readings: n,
-        censored_used,
+        readings: r.len(),
         ..Metrics::default()
     };
-    if n == 0 {
+    let Some(v) = ValueStats::of(r) else {
         return m;
-    }
-    let nf = n as f64;
-    let mut sum = 0.0;
-    // Cumulative counts, added without branches (CGM values jump between ranges, so
-    // branches mispredict); the five ranges are differences of them.
-    let (mut lt54, mut lt63, mut lt70, mut le180, mut le250, mut gt140, mut tight) =
-        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
-    for x in r {
-        let g = x.glucose().get();
-        sum += g;
-        // Boundaries as in iglu below_percent (<), in_range_percent (≥,≤), above_percent (>).
-        lt54 += usize::from(g < 54.0);
-        lt63 += usize::from(g < 63.0);
-        lt70 += usize::from(g < 70.0);
-        le180 += usize::from(g <= 180.0);
-        le250 += usize::from(g <= 250.0);
-        gt140 += usize::from(g > 140.0);
-        tight += usize::from((70.0..=140.0).contains(&g));
-    }
-    let (b54, b70, i180, i250, a250) = (lt54, lt70 - lt54, le180 - lt70, le250 - le180, n - le250);
-    let (b63, a140) = (lt63, gt140);
-    let mean = sum / nf;
+    };
+    let (n, nf) = (v.n, v.n as f64);
+    m.censored_used = v.censored;
+    let c = v.ranges;
+    let (b54, b70, i180, i250, a250) = (
+        c.below_54,
+        c.below_70 - c.below_54,
+        c.up_to_180 - c.below_70,
+        c.up_to_250 - c.up_to_180,
+        n - c.up_to_250,
+    );
+    let mean = v.mean;
     m.mean = Some(mean);
     // GMI (%) = 3.31 + 0.02392 × mean; mmol/mol = 12.71 + 4.70587 × mean (Bergenstal 2018).
     m.gmi_percent = Some(3.31 + 0.02392 * mean);
     m.gmi_mmol_mol = Some(12.71 + 4.70587 * mean / crate::units::MG_DL_PER_MMOL_L);
     if n > 1 {
-        let ss: f64 = r.iter().map(|x| (x.glucose().get() - mean).powi(2)).sum();
-        let sd = (ss / (nf - 1.0)).sqrt();
+        let sd = (v.squares / (nf - 1.0)).sqrt();
         m.sd = Some(sd);
         m.cv = Some(sd / mean * 100.0);
-    }
-    if let (Some(mean), Some(sd)) = (m.mean, m.sd) {
         m.j_index = Some(0.001 * (mean + sd).powi(2));
     }
-    m.quantiles = quantiles7(
-        r.iter().map(|x| x.glucose().get()),
-        [0.05, 0.25, 0.5, 0.75, 0.95],
-    );
+    m.quantiles = Some(v.quantiles);
     let pct = |c: usize| c as f64 / nf * 100.0;
-    m.ranges = Some(RangePercents {
+    let ranges = RangePercents {
         below_54: pct(b54),
         from_54_to_69: pct(b70),
         from_70_to_180: pct(i180),
         from_181_to_250: pct(i250),
         above_250: pct(a250),
-    });
-    m.tight_range = Some(pct(tight));
-    m.below_63 = Some(pct(b63));
-    m.above_140 = Some(pct(a140));
-    m.pregnancy_in_range = Some(100.0 - pct(b63) - pct(a140));
-    if let Some(ranges) = &m.ranges {
-        let gri = risk::gri(ranges);
-        m.gri = Some(gri);
-        m.gri_zone = Some(GriZone::of(gri));
-    }
-    if let Some((lbgi, hbgi, adrr)) = risk::risk_indices(r) {
-        m.lbgi = Some(lbgi);
-        m.hbgi = Some(hbgi);
-        m.adrr = Some(adrr);
-    }
+    };
+    m.ranges = Some(ranges);
+    m.tight_range = Some(pct(c.tight));
+    m.below_63 = Some(pct(c.below_63));
+    m.above_140 = Some(pct(c.above_140));
+    m.pregnancy_in_range = Some(100.0 - pct(c.below_63) - pct(c.above_140));
+    let gri = risk::gri(&ranges);
+    m.gri = Some(gri);
+    m.gri_zone = Some(GriZone::of(gri));
+    (m.lbgi, m.hbgi, m.adrr) = (Some(v.risk.0), Some(v.risk.1), Some(v.risk.2));
     m.days = coverage::days(trace);
     // iglu derives the grid step and the % active step from the same median spacing.
-    let (spacing, median_step) = grid::spacing(trace);
+    let spacing = grid::spacing(trace);
+    let median_step = spacing.median;
     m.active_percent =
         median_step.and_then(|dt0| coverage::active_percent_with(trace, &spacing, dt0));
     if let (Some(days), Some(active)) = (m.days, m.active_percent) {
@@ -182,113 +157,4 @@ pub fn compute(trace: &Trace, options: &MetricOptions) -> Metrics {
     };
     m.mage = mage_grid.and_then(|g| mage::mage(&g, &options.mage));
     m
-}
-
-/// R type 7 quantiles (h = (n−1)p, linear between the neighbouring order statistics) at
-/// ascending probabilities `ps`.
-///
-/// CGM values are nearly always whole mg/dL, so the order statistics are read off a
-/// histogram of whole values (one pass, no sort); any other value falls back to
-/// selection on a copy. Both give the same numbers as sorting.
-fn quantiles7<const N: usize>(
-    values: impl Iterator<Item = f64> + Clone,
-    ps: [f64; N],
-) -> Option<[f64; N]> {
-    const MAX_WHOLE: usize = 2000;
-    let mut counts = vec![0u32; MAX_WHOLE + 1];
-    let mut n = 0usize;
-    for v in values.clone() {
-        let whole = v as usize;
-        if whole > MAX_WHOLE || whole as f64 != v {
-            let mut copy: Vec<f64> = values.collect();
-            return quantiles7_select(&mut copy, ps);
-        }
-        counts[whole] += 1;
-        n += 1;
-    }
-    if n == 0 {
-        return None;
-    }
-    // The k-th smallest value (0-based), walking the histogram forwards (restarting if
-    // a smaller k comes after a larger one, which happens for tiny n).
-    let mut bin = 0usize;
-    let mut below = 0usize; // values in bins before `bin`
-    let mut kth = |k: usize| -> f64 {
-        if k < below {
-            (bin, below) = (0, 0);
-        }
-        while below + counts[bin] as usize <= k {
-            below += counts[bin] as usize;
-            bin += 1;
-        }
-        bin as f64
-    };
-    let mut out = [f64::NAN; N];
-    for (q, p) in out.iter_mut().zip(ps) {
-        let h = (n as f64 - 1.0) * p;
-        let lo = (h.floor() as usize).min(n - 1);
-        let a = kth(lo);
-        let b = kth((lo + 1).min(n - 1));
-        *q = a + (h - lo as f64) * (b - a);
-    }
-    Some(out)
-}
-
-/// [`quantiles7`] by selection on ever smaller parts of `values` (reordered).
-fn quantiles7_select<const N: usize>(values: &mut [f64], ps: [f64; N]) -> Option<[f64; N]> {
-    let n = values.len();
-    if n == 0 {
-        return None;
-    }
-    let mut out = [f64::NAN; N];
-    // Everything before `done` is ≤ everything from `done` on.
-    let mut done = 0usize;
-    for (q, p) in out.iter_mut().zip(ps) {
-        let h = (n as f64 - 1.0) * p;
-        let lo = (h.floor() as usize).min(n - 1);
-        if lo < done {
-            return None; // `ps` not ascending
-        }
-        let (_, &mut a, above) = values[done..].select_nth_unstable_by(lo - done, f64::total_cmp);
-        // The next order statistic is the smallest value above the `lo`-th.
-        let b = if lo + 1 < n {
-            above.iter().copied().fold(f64::INFINITY, f64::min)
-        } else {
-            a
-        };
-        *q = a + (h - lo as f64) * (b - a);
-        done = lo;
-    }
-    Some(out)
-}
-
-#[cfg(test)]
-mod quantile_tests {
-    use super::*;
-
-    /// R: quantile(c(...), c(.05, .25, .5, .75, .95)) (type 7).
-    fn check(values: &[f64], expect: [f64; 5]) {
-        let ps = [0.05, 0.25, 0.5, 0.75, 0.95];
-        let got = quantiles7(values.iter().copied(), ps).unwrap();
-        for (g, e) in got.iter().zip(expect) {
-            assert!((g - e).abs() < 1e-12, "{got:?} vs {expect:?}");
-        }
-        let mut copy = values.to_vec();
-        assert_eq!(quantiles7_select(&mut copy, ps), Some(got));
-    }
-
-    #[test]
-    fn histogram_and_selection_agree_with_r() {
-        check(
-            &[50.0, 60.0, 100.0, 200.0, 300.0],
-            [52.0, 60.0, 100.0, 200.0, 280.0],
-        );
-        check(&[7.0, 1.0, 3.0, 3.0], [1.3, 2.5, 3.0, 4.0, 6.4]);
-        check(&[120.0], [120.0; 5]);
-        check(&[200.0, 100.0], [105.0, 125.0, 150.0, 175.0, 195.0]);
-        // Fractional values take the selection path.
-        let values = [99.5, 100.25, 101.0, 150.0];
-        let got = quantiles7(values.iter().copied(), [0.05, 0.25, 0.5, 0.75, 0.95]).unwrap();
-        assert!((got[1] - 100.0625).abs() < 1e-12, "{got:?}");
-    }
 }

@@ -1,7 +1,7 @@
 //! How much data a trace holds: days of data, % time CGM active (iglu `active_percent`,
 //! `R/active_percent.R`, "automatic" range) and consensus data sufficiency.
 
-use super::grid::{seconds_between, spacing};
+use super::grid::{Spacing, seconds_between, spacing};
 use crate::reading::Trace;
 
 /// Days of data asked for by the consensus (Battelino et al., Diabetes Care
@@ -33,26 +33,42 @@ pub fn days(trace: &Trace) -> Option<f64> {
 /// a multi-subject data frame; here each trace uses its own spacing, which is what iglu
 /// gives when called on one subject at a time.
 pub fn active_percent(trace: &Trace) -> Option<f64> {
-    let (spacing, step) = spacing(trace);
-    active_percent_with(trace, &spacing, step?)
+    let spacing = spacing(trace);
+    active_percent_with(trace, &spacing, spacing.median?)
 }
 
-/// [`active_percent`] given the trace's spacing in minutes and its rounded median.
-pub(crate) fn active_percent_with(trace: &Trace, spacing: &[f64], dt0: u32) -> Option<f64> {
+/// [`active_percent`] given the trace's spacing and its rounded median `dt0`.
+pub(crate) fn active_percent_with(trace: &Trace, spacing: &Spacing, dt0: u32) -> Option<f64> {
     if dt0 == 0 {
         return None;
     }
-    let dt0 = f64::from(dt0);
-    let diffs = spacing;
     let span_minutes = days(trace)? * 1440.0;
+    let dt0_whole = dt0;
+    let dt0 = f64::from(dt0);
     let expected = (span_minutes.round_ties_even() / dt0).round_ties_even() + 1.0;
     let (mut gap_minutes, mut gaps) = (0.0, 0.0);
-    for &d in diffs {
-        // round(d) > dt0 (R rounds half to even; dt0 is whole), without a libm call.
-        let half = dt0 + 0.5;
-        if d > half || (d == half && dt0 % 2.0 == 1.0) {
-            gap_minutes += d;
-            gaps += 1.0;
+    match &spacing.minutes {
+        Some(minutes) => {
+            for &d in minutes {
+                // round(d) > dt0 (R rounds half to even; dt0 is whole), without a libm call.
+                let half = dt0 + 0.5;
+                if d > half || (d == half && dt0 % 2.0 == 1.0) {
+                    gap_minutes += d;
+                    gaps += 1.0;
+                }
+            }
+        }
+        None => {
+            // Whole seconds: the same test on `s` seconds (`s / 60` minutes), in integers.
+            let half = 60 * i64::from(dt0_whole) + 30;
+            let odd = dt0_whole % 2 == 1;
+            for w in trace.readings().windows(2) {
+                let seconds = w[1].utc().as_second() - w[0].utc().as_second();
+                if seconds > half || (seconds == half && odd) {
+                    gap_minutes += seconds as f64 / 60.0;
+                    gaps += 1.0;
+                }
+            }
         }
     }
     let missing = ((gap_minutes - gaps * dt0) / dt0).round_ties_even();

@@ -94,7 +94,7 @@ impl Grid {
 pub fn grid_step(trace: &Trace, dt0_minutes: Option<u32>) -> Option<u32> {
     let dt0 = match dt0_minutes {
         Some(dt0) => dt0,
-        None => spacing(trace).1?,
+        None => spacing(trace).median?,
     };
     day_divisor(dt0)
 }
@@ -174,51 +174,40 @@ pub(crate) fn build(trace: &Trace, dt0: u32, inter_gap_minutes: f64) -> Option<G
         .iter()
         .map(|r| seconds_between(midnight, r.utc()))
         .collect();
+    let glucose: Vec<f64> = readings.iter().map(|r| r.glucose().get()).collect();
     let step = f64::from(dt0) * 60.0;
     let per_day = (DAY_MINUTES / dt0) as usize;
     let total = days * per_day;
-    let mut values = Vec::with_capacity(total);
-    // Point `k` (1-based) lies at `k·step` seconds. Walk the intervals between
-    // consecutive readings and fill the points each holds: R `approx` between the two
-    // readings, or NaN across a gap longer than `inter_gap` (iglu's `NA`).
-    let mut k = 1usize;
-    let point = |k: usize| k as f64 * step;
-    // Points before the first reading have no value.
-    let first_time = times.first().copied().unwrap_or(f64::INFINITY);
-    while k <= total && point(k) < first_time {
-        values.push(f64::NAN);
-        k += 1;
-    }
-    for (t, r) in times.windows(2).zip(readings.windows(2)) {
-        let (x0, x1) = (t[0], t[1]);
-        let (y0, y1) = (r[0].glucose().get(), r[1].glucose().get());
-        let blank = (x1 - x0) / 60.0 > inter_gap_minutes;
-        while k <= total {
-            let v = point(k);
-            if v >= x1 {
-                break;
-            }
-            values.push(if v == x0 {
-                y0
-            } else if blank {
-                f64::NAN
-            } else {
+    let gap_seconds = inter_gap_minutes * 60.0;
+    let (first_time, last) = (times[0], times.len() - 1);
+    // Point `k` (0-based) lies at `(k + 1)·step` seconds. Each takes R `approx` between
+    // the readings either side of it, its reading's value if one is at its instant, or
+    // NaN (iglu's `NA`) before the first reading, after the last, or across a gap longer
+    // than `inter_gap`.
+    let mut values = vec![f64::NAN; total];
+    // The last reading at or before the current point.
+    let mut j = 0usize;
+    for (k, slot) in values.iter_mut().enumerate() {
+        let v = (k + 1) as f64 * step;
+        if v < first_time {
+            continue;
+        }
+        while j < last && times[j + 1] <= v {
+            j += 1;
+        }
+        let (x0, y0) = (times[j], glucose[j]);
+        if v == x0 {
+            *slot = y0;
+        } else if j == last {
+            break;
+        } else {
+            let (x1, y1) = (times[j + 1], glucose[j + 1]);
+            if !longer_than(x1 - x0, gap_seconds, inter_gap_minutes) {
                 // Same expression and evaluation order as R's approx1
                 // (src/library/stats/src/approx.c).
-                y0 + (y1 - y0) * ((v - x0) / (x1 - x0))
-            });
-            k += 1;
+                *slot = y0 + (y1 - y0) * ((v - x0) / (x1 - x0));
+            }
         }
-    }
-    // At or after the last reading: its own value at its instant, nothing after.
-    let (last_time, last_value) = (times[times.len() - 1], last.glucose().get());
-    while k <= total {
-        values.push(if point(k) == last_time {
-            last_value
-        } else {
-            f64::NAN
-        });
-        k += 1;
     }
     Some(Grid {
         dt0_minutes: dt0,
@@ -228,42 +217,52 @@ pub(crate) fn build(trace: &Trace, dt0: u32, inter_gap_minutes: f64) -> Option<G
     })
 }
 
-/// Spacing between consecutive readings in minutes, and its median rounded half to even
-/// ([`rounded_median`] of the spacing).
+/// The spacing between consecutive readings: its median in minutes, rounded half to
+/// even ([`rounded_median`] of the spacings), and the spacings themselves where they
+/// were needed.
+pub(crate) struct Spacing {
+    /// The rounded median; `None` with fewer than two readings or out of range.
+    pub median: Option<u32>,
+    /// Every spacing in minutes, in order; `None` when every spacing is a whole number
+    /// of seconds (then the spacing of each pair is exactly its difference in whole
+    /// seconds over 60, and users read it off the trace).
+    pub minutes: Option<Vec<f64>>,
+}
+
+/// The [`Spacing`] of a trace.
 ///
 /// When every spacing is a whole number of seconds (as in every export format but
 /// Nightscout's millisecond stamps) and the middle ones are at most an hour, the median
 /// comes from a histogram of whole seconds: spacing `s` seconds is `s / 60` minutes, a
 /// monotone map, so the middle order statistics, and so the median, are the same as by
 /// selection, which is what any other spacing uses.
-pub(crate) fn spacing(trace: &Trace) -> (Vec<f64>, Option<u32>) {
+pub(crate) fn spacing(trace: &Trace) -> Spacing {
     const MAX_SECONDS: usize = 3600;
     let readings = trace.readings();
-    let mut minutes = Vec::with_capacity(readings.len().saturating_sub(1));
-    let mut histogram = vec![0u32; MAX_SECONDS + 1];
+    // The last bin counts every longer spacing: they are above every other bin.
+    let mut histogram = vec![0u32; MAX_SECONDS + 2];
     let mut whole = true;
     for w in readings.windows(2) {
         let (a, b) = (w[0].utc(), w[1].utc());
-        minutes.push(seconds_between(a, b) / 60.0);
-        // Longer spacings only count: they are above every bin.
         let seconds = b.as_second() - a.as_second();
         let bin = usize::try_from(seconds)
             .unwrap_or(usize::MAX)
             .min(MAX_SECONDS + 1);
         whole &= b.subsec_nanosecond() == a.subsec_nanosecond();
-        if let Some(count) = histogram.get_mut(bin) {
-            *count += 1;
-        }
+        histogram[bin] += 1;
     }
-    let n = minutes.len();
+    let n = readings.len().saturating_sub(1);
     if n == 0 {
-        return (minutes, None);
+        return Spacing {
+            median: None,
+            minutes: None,
+        };
     }
     // The k-th smallest spacing (0-based) in minutes, as the selection would give it;
     // `None` if it is beyond the histogram.
     let kth = |k: usize| -> Option<f64> {
         let mut below = 0usize;
-        for (bin, &count) in histogram.iter().enumerate() {
+        for (bin, &count) in histogram[..=MAX_SECONDS].iter().enumerate() {
             below += count as usize;
             if below > k {
                 return Some(bin as f64 / 60.0);
@@ -280,18 +279,48 @@ pub(crate) fn spacing(trace: &Trace) -> (Vec<f64>, Option<u32>) {
             .zip(kth(n / 2))
             .map(|(lower, upper)| (lower + upper) / 2.0)
     };
-    let Some(median) = median else {
-        let step = rounded_median(&minutes);
-        return (minutes, step);
-    };
-    (minutes, round_minutes(median))
+    if let Some(median) = median {
+        return Spacing {
+            median: round_minutes(median),
+            minutes: None,
+        };
+    }
+    let minutes: Vec<f64> = readings
+        .windows(2)
+        .map(|w| seconds_between(w[0].utc(), w[1].utc()) / 60.0)
+        .collect();
+    Spacing {
+        median: rounded_median(&minutes),
+        minutes: Some(minutes),
+    }
+}
+
+/// Whether a gap of `seconds` is longer than `minutes` (`seconds / 60 > minutes`, as
+/// iglu tests it), given `limit = minutes · 60`. The division, slow next to the rest of
+/// the grid's work, is only done within a relative 10⁻⁹ of the limit, where rounding
+/// could make the two tests differ.
+#[inline(always)]
+fn longer_than(seconds: f64, limit: f64, minutes: f64) -> bool {
+    if seconds > limit * (1.0 + 1e-9) {
+        true
+    } else if seconds < limit * (1.0 - 1e-9) {
+        false
+    } else {
+        seconds / 60.0 > minutes
+    }
 }
 
 /// Seconds from `a` to `b`, with sub-second precision (whole seconds exactly).
+#[inline]
 pub(crate) fn seconds_between(a: Timestamp, b: Timestamp) -> f64 {
-    let seconds = b.as_second() - a.as_second();
+    let seconds = (b.as_second() - a.as_second()) as f64;
     let nanos = b.subsec_nanosecond() - a.subsec_nanosecond();
-    seconds as f64 + f64::from(nanos) / 1e9
+    // Adding 0.0 would change nothing; skip the division.
+    if nanos == 0 {
+        seconds
+    } else {
+        seconds + f64::from(nanos) / 1e9
+    }
 }
 
 /// Median as R computes it (mean of the two middle values for an even count). Reorders
@@ -443,16 +472,23 @@ mod tests {
             let trace = Trace::new("s", std::iter::once(Reading::new(t0,
                 t0.to_zoned(jiff::tz::TimeZone::UTC).datetime(),
                 GlucoseMgDl::new(100.0).unwrap(), Censoring::Exact)).chain(readings).collect()).0;
-            let (minutes, step) = spacing(&trace);
-            proptest::prop_assert_eq!(step, rounded_median(&minutes));
+            let minutes = |trace: &Trace| -> Vec<f64> {
+                trace.readings().windows(2)
+                    .map(|w| seconds_between(w[0].utc(), w[1].utc()) / 60.0).collect()
+            };
+            let s = spacing(&trace);
+            proptest::prop_assert_eq!(s.median, rounded_median(&minutes(&trace)));
+            if let Some(kept) = s.minutes {
+                proptest::prop_assert_eq!(kept, minutes(&trace));
+            }
             // And with whole seconds only (the histogram path).
             let whole: Vec<Reading> = trace.readings().iter().map(|r| {
                 let t = jiff::Timestamp::from_second(r.utc().as_second()).unwrap();
                 Reading::new(t, r.local(), r.glucose(), r.censoring())
             }).collect();
             let whole = Trace::new("w", whole).0;
-            let (minutes, step) = spacing(&whole);
-            proptest::prop_assert_eq!(step, rounded_median(&minutes));
+            let s = spacing(&whole);
+            proptest::prop_assert_eq!(s.median, rounded_median(&minutes(&whole)));
         }
     }
 

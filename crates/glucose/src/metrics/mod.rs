@@ -5,6 +5,7 @@
 mod consensus;
 pub mod coverage;
 pub mod grid;
+mod histogram;
 mod mage;
 mod risk;
 mod targets;

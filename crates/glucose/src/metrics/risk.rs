@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::RangePercents;
+use super::histogram::ValueStats;
 use crate::reading::Reading;
 
 /// Glycemia Risk Index zone (Klonoff et al., J Diabetes Sci Technol 2022;17:1506,
@@ -69,7 +70,7 @@ pub fn gri(ranges: &RangePercents) -> f64 {
 
 /// Kovatchev's symmetrised glucose scale, f(BG) = ln(BG)^1.084 − 5.381 (BG in mg/dL;
 /// Kovatchev et al., Diabetes Care 1997;20:1655), zero at 112.5 mg/dL.
-fn bg_scale(mg_dl: f64) -> f64 {
+pub(crate) fn bg_scale(mg_dl: f64) -> f64 {
     mg_dl.ln().powf(1.084) - 5.381
 }
 
@@ -106,12 +107,11 @@ impl Scale {
 
 /// iglu's risk weight: r = 22.77·f². (Kovatchev's published form is 10·f²; iglu's
 /// `lbgi`, `hbgi` and `adrr` all use 22.77, and parity with iglu is the contract.)
-const RISK_FACTOR: f64 = 22.77;
+pub(crate) const RISK_FACTOR: f64 = 22.77;
 
-/// LBGI, HBGI and ADRR in one pass over the readings, sharing the memoised scale
-/// (what [`crate::metrics::compute`] uses; same numbers as [`lbgi_hbgi`] and [`adrr`]:
-/// the LBGI and HBGI sums add the same terms in the same order, a term that belongs to
-/// the other index adding 0.0).
+/// LBGI, HBGI and ADRR reading by reading, in one pass sharing the memoised scale: what
+/// [`lbgi_hbgi`], [`adrr`] and [`crate::metrics::compute`] use for values that lie on no
+/// lattice (see `histogram.rs`, which computes the same from counts otherwise).
 pub(crate) fn risk_indices(readings: &[Reading]) -> Option<(f64, f64, f64)> {
     let first = readings.first()?;
     let mut scale = Scale::new();
@@ -173,7 +173,7 @@ impl Days {
 /// readings below 112.5 mg/dL, and of 22.77·max(f, 0)² for readings at or above it.
 /// `None` without readings.
 pub fn lbgi_hbgi(readings: &[Reading]) -> Option<(f64, f64)> {
-    risk_indices(readings).map(|(lbgi, hbgi, _)| (lbgi, hbgi))
+    ValueStats::of(readings).map(|v| (v.risk.0, v.risk.1))
 }
 
 /// Average daily risk range (iglu `adrr`; Kovatchev et al., Diabetes Care 2006;29:2433):
@@ -181,7 +181,7 @@ pub fn lbgi_hbgi(readings: &[Reading]) -> Option<(f64, f64)> {
 /// 22.77·min(f_min, 0)² over that day's readings; then the mean over days.
 /// `None` without readings.
 pub fn adrr(readings: &[Reading]) -> Option<f64> {
-    risk_indices(readings).map(|(_, _, adrr)| adrr)
+    ValueStats::of(readings).map(|v| v.risk.2)
 }
 
 #[cfg(test)]
