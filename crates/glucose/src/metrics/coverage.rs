@@ -62,12 +62,18 @@ pub(crate) fn active_percent_with(trace: &Trace, spacing: &Spacing, dt0: u32) ->
             // Whole seconds: the same test on `s` seconds (`s / 60` minutes), in integers.
             let half = 60 * i64::from(dt0_whole) + 30;
             let odd = dt0_whole % 2 == 1;
+            // Gaps are few: list them in a first, branch-light loop, then add them up
+            // in order.
+            let mut long = Vec::new();
             for w in trace.readings().windows(2) {
                 let seconds = w[1].utc().as_second() - w[0].utc().as_second();
                 if seconds > half || (seconds == half && odd) {
-                    gap_minutes += seconds as f64 / 60.0;
-                    gaps += 1.0;
+                    long.push(seconds);
                 }
+            }
+            for seconds in long {
+                gap_minutes += seconds as f64 / 60.0;
+                gaps += 1.0;
             }
         }
     }

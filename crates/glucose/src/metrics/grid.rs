@@ -237,20 +237,27 @@ pub(crate) struct Spacing {
 /// monotone map, so the middle order statistics, and so the median, are the same as by
 /// selection, which is what any other spacing uses.
 pub(crate) fn spacing(trace: &Trace) -> Spacing {
-    const MAX_SECONDS: usize = 3600;
+    const MAX_SECONDS: usize = 1200;
+    // Consecutive spacings are mostly equal, and incrementing one counter again before
+    // its last increment is stored stalls the loop; so each bin has `LANES` counters,
+    // and consecutive spacings use different ones. The last bin counts every longer
+    // spacing: they are above every other bin.
+    const LANES: usize = 4;
     let readings = trace.readings();
-    // The last bin counts every longer spacing: they are above every other bin.
-    let mut histogram = vec![0u32; MAX_SECONDS + 2];
+    let mut lanes = vec![0u32; (MAX_SECONDS + 2) * LANES];
     let mut whole = true;
-    for w in readings.windows(2) {
+    for (i, w) in readings.windows(2).enumerate() {
         let (a, b) = (w[0].utc(), w[1].utc());
         let seconds = b.as_second() - a.as_second();
         let bin = usize::try_from(seconds)
             .unwrap_or(usize::MAX)
             .min(MAX_SECONDS + 1);
         whole &= b.subsec_nanosecond() == a.subsec_nanosecond();
-        histogram[bin] += 1;
+        if let Some(count) = lanes.get_mut(bin * LANES + i % LANES) {
+            *count += 1;
+        }
     }
+    let histogram: Vec<u32> = lanes.chunks_exact(LANES).map(|c| c.iter().sum()).collect();
     let n = readings.len().saturating_sub(1);
     if n == 0 {
         return Spacing {
@@ -306,8 +313,16 @@ fn longer_than(seconds: f64, limit: f64, minutes: f64) -> bool {
     } else if seconds < limit * (1.0 - 1e-9) {
         false
     } else {
-        seconds / 60.0 > minutes
+        divided_longer_than(seconds, minutes)
     }
+}
+
+/// `seconds / 60 > minutes`, kept out of line so that the compiler does not divide
+/// ahead of the test in [`longer_than`] on every call.
+#[cold]
+#[inline(never)]
+fn divided_longer_than(seconds: f64, minutes: f64) -> bool {
+    seconds / 60.0 > minutes
 }
 
 /// Seconds from `a` to `b`, with sub-second precision (whole seconds exactly).

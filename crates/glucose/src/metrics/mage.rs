@@ -220,27 +220,36 @@ fn best(
 /// Position and value of the first minimum (or maximum) of `gl[s1..=s2]`, ignoring gaps.
 fn extreme(gl: &[f64], s1: usize, s2: usize, kind: Turn) -> Option<(usize, f64)> {
     let part = gl.get(s1..=s2)?;
-    // NaN compares false, so gaps never replace; glucose is finite, so the first
-    // value present always replaces the infinite start.
-    let (mut at, mut best) = (0usize, f64::INFINITY);
-    match kind {
-        Turn::Min => {
-            for (offset, &v) in part.iter().enumerate() {
-                if v < best {
-                    (at, best) = (offset, v);
-                }
-            }
-        }
-        Turn::Max => {
-            best = f64::NEG_INFINITY;
-            for (offset, &v) in part.iter().enumerate() {
-                if v > best {
-                    (at, best) = (offset, v);
-                }
-            }
+    // The extreme first (NaN compares false, so gaps never win; four lanes, without
+    // branches on the data), then the first point holding it, which is R's
+    // `which.min`/`which.max`.
+    let best = match kind {
+        Turn::Min => lane_fold(part, f64::INFINITY, |a, b| if b < a { b } else { a }),
+        Turn::Max => lane_fold(part, f64::NEG_INFINITY, |a, b| if b > a { b } else { a }),
+    };
+    if !best.is_finite() {
+        return None;
+    }
+    let at = part.iter().position(|&v| v == best)?;
+    Some((s1 + at, best))
+}
+
+/// `values` folded with `pick` from `start` in four interleaved lanes, then the lanes
+/// folded together; for an associative, commutative `pick` such as a minimum.
+#[inline(always)]
+fn lane_fold(values: &[f64], start: f64, pick: impl Fn(f64, f64) -> f64) -> f64 {
+    let mut lanes = [start; 4];
+    let chunks = values.chunks_exact(4);
+    let rest = chunks.remainder().iter().fold(start, |a, &b| pick(a, b));
+    for chunk in chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            *lane = pick(*lane, v);
         }
     }
-    best.is_finite().then_some((s1 + at, best))
+    pick(
+        pick(pick(lanes[0], lanes[1]), pick(lanes[2], lanes[3])),
+        rest,
+    )
 }
 
 /// Where the short moving average crosses the long one (iglu's `crosses`), each with
