@@ -38,6 +38,34 @@ pub fn fourteen_days() -> Trace {
     Trace::new("bench", readings).0
 }
 
+/// [`fourteen_days`] with every value replaced by `f(value)`.
+fn fourteen_days_with(subject: &str, f: impl Fn(f64) -> f64) -> Trace {
+    let readings = fourteen_days()
+        .readings()
+        .iter()
+        .map(|r| {
+            let g = GlucoseMgDl::new(f(r.glucose().get())).unwrap_or(r.glucose());
+            Reading::new(r.utc(), r.local(), g, r.censoring())
+        })
+        .collect();
+    Trace::new(subject, readings).0
+}
+
+/// The same trace as mmol/L exports give it: each value rounded to 0.1 mmol/L and
+/// converted back (×18.0182), so it lies on the 0.1 mmol/L lattice.
+fn fourteen_days_mmol() -> Trace {
+    fourteen_days_with("bench-mmol", |g| {
+        let mmol = (g / 18.0182 * 10.0).round() / 10.0;
+        GlucoseMgDl::from_mmol_l(mmol).map_or(g, GlucoseMgDl::get)
+    })
+}
+
+/// The same trace with a quarter mg/dL added to every value: on no lattice, so the
+/// value statistics take the reading-by-reading path.
+fn fourteen_days_fractional() -> Trace {
+    fourteen_days_with("bench-fractional", |g| g + 0.25)
+}
+
 fn bench(c: &mut Criterion) {
     let trace = fourteen_days();
     assert_eq!(trace.len(), 4_032);
@@ -45,6 +73,14 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("metrics");
     group.bench_function("compute_14_days_4032", |b| {
         b.iter(|| black_box(metrics::compute(black_box(&trace), &options)))
+    });
+    let mmol = fourteen_days_mmol();
+    group.bench_function("compute_14_days_mmol", |b| {
+        b.iter(|| black_box(metrics::compute(black_box(&mmol), &options)))
+    });
+    let fractional = fourteen_days_fractional();
+    group.bench_function("compute_14_days_fractional", |b| {
+        b.iter(|| black_box(metrics::compute(black_box(&fractional), &options)))
     });
     group.bench_function("grid_14_days", |b| {
         b.iter(|| black_box(metrics::grid(black_box(&trace), None, 45.0)))
