@@ -469,7 +469,78 @@ mod tests {
         assert!(grid(&trace(&[(0, 100.0)]), None, 45.0).is_none());
     }
 
+    /// iglu's grid point by point, straight from its definition (R `approx` between the
+    /// nearest readings either side, NA before the first, after the last and inside
+    /// gaps longer than `inter_gap`): the reference the fast fill is checked against.
+    fn reference_grid(trace: &Trace, dt0: u32, inter_gap: f64) -> Vec<f64> {
+        let g = build(trace, dt0, inter_gap).unwrap();
+        let readings = trace.readings();
+        let x: Vec<f64> = readings
+            .iter()
+            .map(|r| seconds_between(g.midnight(), r.utc()))
+            .collect();
+        let y: Vec<f64> = readings.iter().map(|r| r.glucose().get()).collect();
+        (0..g.len())
+            .map(|k| {
+                let v = (k + 1) as f64 * f64::from(dt0) * 60.0;
+                if let Some(i) = x.iter().position(|&xi| xi == v) {
+                    return y[i];
+                }
+                let (Some(i0), Some(i1)) = (
+                    x.iter().rposition(|&xi| xi < v),
+                    x.iter().position(|&xi| xi > v),
+                ) else {
+                    return f64::NAN;
+                };
+                if (x[i1] - x[i0]) / 60.0 > inter_gap {
+                    f64::NAN
+                } else {
+                    y[i0] + (y[i1] - y[i0]) * ((v - x[i0]) / (x[i1] - x[i0]))
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn gap_test_agrees_with_dividing_near_the_limit() {
+        for minutes in [45.0f64, 44.9, 0.1, 180.0] {
+            let limit = minutes * 60.0;
+            let mut seconds = limit * (1.0 - 2e-9);
+            for _ in 0..64 {
+                for s in [seconds, seconds.next_up(), seconds.next_down(), limit] {
+                    assert_eq!(longer_than(s, limit, minutes), s / 60.0 > minutes, "{s} s");
+                }
+                seconds += limit * 6e-11;
+            }
+            assert!(longer_than(limit * 2.0, limit, minutes));
+            assert!(!longer_than(limit / 2.0, limit, minutes));
+        }
+    }
+
     proptest::proptest! {
+        /// The grid is the reference grid, bit for bit, on irregular traces with gaps.
+        #[test]
+        fn grid_is_the_reference_grid(
+            steps in proptest::collection::vec((1i64..3_000, 40u16..400), 2..120),
+            dt0 in proptest::sample::select(vec![1u32, 5, 15]),
+        ) {
+            let t0 = jiff::Timestamp::from_second(1_577_840_000).unwrap();
+            let mut t = t0;
+            let readings = steps.iter().map(|&(seconds, g)| {
+                t += SignedDuration::from_secs(seconds);
+                Reading::new(t, t.to_zoned(jiff::tz::TimeZone::UTC).datetime(),
+                    GlucoseMgDl::new(f64::from(g)).unwrap(), Censoring::Exact)
+            }).collect();
+            let trace = Trace::new("s", readings).0;
+            let got = build(&trace, dt0, 45.0).unwrap();
+            let want = reference_grid(&trace, dt0, 45.0);
+            proptest::prop_assert_eq!(got.len(), want.len());
+            for (k, (a, b)) in got.raw().iter().zip(&want).enumerate() {
+                proptest::prop_assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+                    "point {}: {} vs {}", k, a, b);
+            }
+        }
+
         /// The histogram median is the selection median, whatever the spacing.
         #[test]
         fn histogram_median_is_the_selection_median(
