@@ -182,7 +182,7 @@ where
     let at: i64 = row.try_get("at")?;
     Ok(AuditRecord {
         seq: row.try_get("seq")?,
-        at: Timestamp::from_second(at).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        at: crate::stored_instant(at)?,
         entry: AuditEntry {
             actor: row.try_get("actor")?,
             action: row.try_get("action")?,

@@ -337,8 +337,7 @@ where
         org: row.try_get("org_code")?,
         area: row.try_get("area_code")?,
         body: serde_json::from_str(&body)?,
-        updated_at: Timestamp::from_second(updated)
-            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        updated_at: crate::stored_instant(updated)?,
     })
 }
 
@@ -356,7 +355,7 @@ where
         stream: row.try_get("stream")?,
         patient: row.try_get("patient_id")?,
         kind: row.try_get("kind")?,
-        at: Timestamp::from_second(at).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        at: crate::stored_instant(at)?,
         body: serde_json::from_str(&body)?,
     })
 }

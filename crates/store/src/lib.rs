@@ -77,6 +77,13 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// The instant stored as `seconds` since the Unix epoch; a value out of range is a row
+/// that cannot be decoded.
+pub(crate) fn stored_instant(seconds: i64) -> Result<jiff::Timestamp, StoreError> {
+    jiff::Timestamp::from_second(seconds)
+        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+}
+
 /// A connection pool to one of the two backends.
 #[derive(Debug, Clone)]
 pub enum Store {

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use jiff::civil::Date;
 
-use super::risk::{RISK_FACTOR, bg_scale};
+use super::risk::{RISK_FACTOR, bg_scale, day_risk_range, risk_terms};
 use crate::reading::{Censoring, Reading};
 use crate::units::MG_DL_PER_MMOL_L;
 
@@ -273,20 +273,15 @@ impl Histogram {
         // glucose, so a day's extremes of the scale are at its lowest and highest point.
         let scale = self.lattice.scale();
         let (mut low, mut high) = (0.0, 0.0);
-        for ((g, c), f) in self.points().zip(&scale[self.lo..=self.hi]) {
-            let c = f64::from(c);
-            if g < 112.5 {
-                low += c * f.min(0.0).powi(2);
-            } else {
-                high += c * f.max(0.0).powi(2);
-            }
+        for ((g, c), &f) in self.points().zip(&scale[self.lo..=self.hi]) {
+            let (l, h) = risk_terms(g, f);
+            low += f64::from(c) * l;
+            high += f64::from(c) * h;
         }
         let day_risk: f64 = self
             .days
             .values()
-            .map(|&(lo, hi)| {
-                RISK_FACTOR * scale[hi].max(0.0).powi(2) + RISK_FACTOR * scale[lo].min(0.0).powi(2)
-            })
+            .map(|&(lo, hi)| day_risk_range(scale[lo], scale[hi]))
             .sum();
         let adrr = day_risk / self.days.len() as f64;
         ValueStats {

@@ -109,6 +109,24 @@ impl Scale {
 /// `lbgi`, `hbgi` and `adrr` all use 22.77, and parity with iglu is the contract.)
 pub(crate) const RISK_FACTOR: f64 = 22.77;
 
+/// A value's terms in the LBGI and HBGI sums, before the risk factor: min(f, 0)² below
+/// 112.5 mg/dL (where the scale is zero), max(f, 0)² at or above it; `f` is the scale
+/// at `mg_dl`.
+#[inline]
+pub(crate) fn risk_terms(mg_dl: f64, f: f64) -> (f64, f64) {
+    if mg_dl < 112.5 {
+        (f.min(0.0).powi(2), 0.0)
+    } else {
+        (0.0, f.max(0.0).powi(2))
+    }
+}
+
+/// One day's risk range for ADRR: 22.77·max(f_max, 0)² + 22.77·min(f_min, 0)², from the
+/// day's lowest and highest scale value.
+pub(crate) fn day_risk_range(f_min: f64, f_max: f64) -> f64 {
+    RISK_FACTOR * f_max.max(0.0).powi(2) + RISK_FACTOR * f_min.min(0.0).powi(2)
+}
+
 /// LBGI, HBGI and ADRR reading by reading, in one pass sharing the memoised scale: what
 /// [`lbgi_hbgi`], [`adrr`] and [`crate::metrics::compute`] use for values that lie on no
 /// lattice (see `histogram.rs`, which computes the same from counts otherwise).
@@ -121,10 +139,9 @@ pub(crate) fn risk_indices(readings: &[Reading]) -> Option<(f64, f64, f64)> {
     for r in readings {
         let g = r.glucose().get();
         let f = scale.at(g);
-        let below = g < 112.5;
-        let (l, h) = (f.min(0.0), f.max(0.0));
-        low += if below { l * l } else { 0.0 };
-        high += if below { 0.0 } else { h * h };
+        let (l, h) = risk_terms(g, f);
+        low += l;
+        high += h;
         let date = r.local().date();
         if date != run.0 {
             days.close(run);
@@ -162,7 +179,7 @@ impl Days {
         let total: f64 = self
             .0
             .values()
-            .map(|&(lo, hi)| RISK_FACTOR * hi.max(0.0).powi(2) + RISK_FACTOR * lo.min(0.0).powi(2))
+            .map(|&(lo, hi)| day_risk_range(lo, hi))
             .sum();
         Some(total / self.0.len() as f64)
     }
